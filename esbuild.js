@@ -1,0 +1,81 @@
+// One build for everything: the extension host bundle, the chat webview bundle, and (with --tests)
+// the test and benchmark bundles. `--production` minifies and drops source maps; `--watch` rebuilds.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** Every *.ts file below `dir` whose name matches `pattern`. */
+function entries(dir, pattern) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => pattern.test(f));
+}
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    // The SDK's optional Node-only helpers are not used by our code paths.
+    mainFields: ['module', 'main'],
+  },
+  {
+    ...common,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+];
+
+if (tests) {
+  builds.push({
+    ...common,
+    minify: false,
+    entryPoints: [
+      ...entries('test/unit', /\.test\.ts$/),
+      ...entries('test/integration', /\.ts$/),
+      ...entries('test/support', /\.ts$/),
+      ...entries('bench', /\.ts$/),
+    ],
+    outdir: 'dist',
+    outbase: '.',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // mocha is loaded from node_modules at run time; vscode exists only inside the extension host.
+    external: ['vscode', 'mocha', 'playwright-core'],
+  });
+}
+
+async function main() {
+  if (watch) {
+    for (const b of builds) await (await esbuild.context(b)).watch();
+    console.log('[esbuild] watching');
+    return;
+  }
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

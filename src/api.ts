@@ -1,0 +1,144 @@
+// The public API returned by activate(), in the spirit of LangChain's Runnable. Every surface of
+// the extension (the ask command, the chat view) goes through `streamEvents` too.
+import { LlmError, safeOrigin } from './core/errors';
+import { baseUrlOf } from './core/profiles';
+import { withRetries } from './core/retry';
+import type { CallOptions, ChatMessage, LlmEvent, Prompt, ProviderProfile } from './core/types';
+import { adapterFor } from './providers';
+
+export interface ApiDeps {
+  /** The validated profiles, read fresh on every call (settings may change). */
+  profiles(): ProviderProfile[];
+  /** The active profile id from settings, if any. */
+  activeProfileId(): string | undefined;
+  /** API key (and ERNIE's secret key) for a profile: SecretStorage, then its apiKeyEnv. */
+  keysFor(profile: ProviderProfile): Promise<{ apiKey?: string; secretKey?: string }>;
+  /** The default system prompt (settings), used when a call names none. */
+  systemPrompt?(): string | undefined;
+  fetch?: typeof fetch;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Base of the retry backoff (tests shorten it). */
+  retryBaseMs?: number;
+}
+
+export interface AskLlmApi {
+  /** The whole answer as a string. Rejects with an LlmError (`.info`, `.partialText`) on failure or cancel. */
+  invoke(prompt: Prompt, opts?: CallOptions): Promise<string>;
+  /** Text deltas as they arrive. Throws an LlmError after the partial text on failure; ends quietly on cancel. */
+  stream(prompt: Prompt, opts?: CallOptions): AsyncIterable<string>;
+  /** Every event: `start`, content, `usage`, then exactly one `end` or `error`. Never throws. */
+  streamEvents(prompt: Prompt, opts?: CallOptions): AsyncIterable<LlmEvent>;
+  /** `invoke` for each prompt, at most 4 at a time, answers in order. */
+  batch(prompts: Prompt[], opts?: CallOptions): Promise<string[]>;
+}
+
+let requestCounter = 0;
+
+/** The profile a call uses: the one named, else the active one, else the first. */
+export function resolveProfile(deps: Pick<ApiDeps, 'profiles' | 'activeProfileId'>, id?: string): ProviderProfile | undefined {
+  const all = deps.profiles();
+  if (id) return all.find((p) => p.id === id);
+  const active = deps.activeProfileId();
+  return all.find((p) => p.id === active) ?? all[0];
+}
+
+export function toMessages(prompt: Prompt, system?: string): ChatMessage[] {
+  const messages: ChatMessage[] = typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : [...prompt];
+  if (system && !messages.some((m) => m.role === 'system')) messages.unshift({ role: 'system', content: system });
+  return messages;
+}
+
+export function createApi(deps: ApiDeps): AskLlmApi {
+  const log = deps.log ?? (() => undefined);
+
+  async function* streamEvents(prompt: Prompt, opts: CallOptions = {}): AsyncGenerator<LlmEvent> {
+    const id = ++requestCounter;
+    const profile = resolveProfile(deps, opts.provider);
+    if (!profile) {
+      const message = opts.provider
+        ? `No provider profile "${opts.provider}" in askLlm.providers.`
+        : 'No provider is configured. Run "Ask LLM: Select Provider…" to add one.';
+      log('warn', `#${id} ${message}`);
+      return yield { type: 'error', error: { kind: 'notFound', message, retryable: false } };
+    }
+    const adapter = adapterFor(profile.kind);
+    if (!adapter) {
+      const message = `Provider kind "${profile.kind}" (profile "${profile.id}") is not supported by this version of Ask LLM.`;
+      log('warn', `#${id} ${message}`);
+      return yield { type: 'error', error: { kind: 'badRequest', message, retryable: false } };
+    }
+    const caller = opts.signal ?? new AbortController().signal;
+    const model = opts.model ?? profile.model;
+    const messages = toMessages(prompt, opts.system ?? deps.systemPrompt?.());
+    const started = Date.now();
+    let firstTokenAt: number | undefined;
+    let chars = 0;
+    log('info', `#${id} → ${profile.id} (${profile.kind}) ${model} at ${safeOrigin(profile.kind === 'sse' ? profile.url ?? '' : baseUrlOf(profile))}, ${messages.length} message(s)`);
+    try {
+      const keys = await deps.keysFor(profile);
+      const events = withRetries(
+        () => adapter.stream({ profile, model, messages, params: opts.params, apiKey: keys.apiKey, secretKey: keys.secretKey, signal: caller, fetch: deps.fetch }),
+        {
+          maxRetries: profile.maxRetries ?? 2,
+          signal: caller,
+          baseDelayMs: deps.retryBaseMs,
+          onRetry: (n, ms, why) => log('warn', `#${id} retry ${n} in ${ms} ms: ${why}`),
+        },
+      );
+      for await (const ev of events) {
+        if ((ev.type === 'text' || ev.type === 'reasoning') && firstTokenAt === undefined) firstTokenAt = Date.now();
+        if (ev.type === 'text') chars += ev.text.length;
+        if (ev.type === 'end') {
+          log('info', `#${id} ← ${ev.finishReason}${ev.nativeFinishReason ? ` (${ev.nativeFinishReason})` : ''}, first token ${firstTokenAt === undefined ? 'none' : `${firstTokenAt - started} ms`}, ${Date.now() - started} ms, ${chars} chars`);
+        } else if (ev.type === 'error') {
+          log('error', `#${id} ✗ ${ev.error.kind}${ev.error.status ? ` ${ev.error.status}` : ''}: ${ev.error.message} (after ${Date.now() - started} ms, ${chars} chars kept)`);
+        }
+        yield ev;
+      }
+    } catch (err) {
+      // Adapters report failures as events; anything thrown here is a bug, still shown as an error.
+      const message = err instanceof Error ? err.message : String(err);
+      log('error', `#${id} ✗ internal: ${err instanceof Error ? err.stack : message}`);
+      yield { type: 'error', error: { kind: 'unknown', message, retryable: false } };
+    }
+  }
+
+  async function* stream(prompt: Prompt, opts: CallOptions = {}): AsyncGenerator<string> {
+    let text = '';
+    for await (const ev of streamEvents(prompt, opts)) {
+      if (ev.type === 'text') {
+        text += ev.text;
+        yield ev.text;
+      } else if (ev.type === 'error') {
+        throw new LlmError(ev.error, text);
+      }
+    }
+  }
+
+  async function invoke(prompt: Prompt, opts: CallOptions = {}): Promise<string> {
+    let text = '';
+    for await (const ev of streamEvents(prompt, opts)) {
+      if (ev.type === 'text') text += ev.text;
+      else if (ev.type === 'error') throw new LlmError(ev.error, text);
+      else if (ev.type === 'end' && ev.finishReason === 'cancelled') {
+        throw Object.assign(new LlmError({ kind: 'unknown', message: 'The request was cancelled.', retryable: false }, text), { name: 'AbortError' });
+      }
+    }
+    return text;
+  }
+
+  async function batch(prompts: Prompt[], opts: CallOptions = {}): Promise<string[]> {
+    const results: string[] = new Array(prompts.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < prompts.length) {
+        const i = next++;
+        results[i] = await invoke(prompts[i], opts);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, prompts.length) }, worker));
+    return results;
+  }
+
+  return { invoke, stream, streamEvents, batch };
+}

@@ -1,0 +1,130 @@
+// Provider profiles from unknown JSON (the user's settings): validated, never thrown at.
+import type { ProviderKind, ProviderProfile } from './types';
+
+export const PROVIDER_KINDS: readonly ProviderKind[] = [
+  'openai', 'openai-completions', 'openai-responses', 'azure-openai', 'anthropic', 'ollama',
+  'dashscope', 'ernie', 'gemini', 'sse', 'vscode-lm',
+];
+
+export const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
+  openai: 'https://api.openai.com/v1',
+  'openai-completions': 'https://api.openai.com/v1',
+  'openai-responses': 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  ollama: 'http://127.0.0.1:11434',
+  dashscope: 'https://dashscope.aliyuncs.com',
+  ernie: 'https://aip.baidubce.com',
+  gemini: 'https://generativelanguage.googleapis.com',
+};
+
+export type ParseResult = { ok: true; profiles: ProviderProfile[]; errors: string[] } | { ok: false; profiles: ProviderProfile[]; errors: string[] };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Validates `askLlm.providers`. Bad entries are left out and described in `errors` (the good ones
+ * still work); `ok` is false when anything was wrong.
+ */
+export function parseProfiles(raw: unknown): ParseResult {
+  const errors: string[] = [];
+  const profiles: ProviderProfile[] = [];
+  if (raw === undefined || raw === null) return { ok: true, profiles, errors };
+  if (!Array.isArray(raw)) return { ok: false, profiles, errors: ['askLlm.providers must be an array of profiles'] };
+  const seen = new Set<string>();
+  raw.forEach((item, i) => {
+    const where = `askLlm.providers[${i}]`;
+    if (!isRecord(item)) {
+      errors.push(`${where} is not an object`);
+      return;
+    }
+    const problems: string[] = [];
+    const str = (key: string, required = false): string | undefined => {
+      const v = item[key];
+      if (v === undefined || v === null || v === '') {
+        if (required) problems.push(`"${key}" is required`);
+        return undefined;
+      }
+      if (typeof v !== 'string') {
+        problems.push(`"${key}" must be a string`);
+        return undefined;
+      }
+      return v.trim();
+    };
+    const id = str('id', true);
+    const kind = str('kind', true) as ProviderKind | undefined;
+    if (kind && !PROVIDER_KINDS.includes(kind)) problems.push(`"kind" must be one of ${PROVIDER_KINDS.join(', ')}`);
+    const model = str('model', kind !== 'vscode-lm') ?? '';
+    const baseUrl = str('baseUrl');
+    if (baseUrl && !/^https?:\/\/[^/]/i.test(baseUrl)) problems.push(`"baseUrl" must start with http:// or https:// (got "${baseUrl}")`);
+    const url = str('url');
+    if (kind === 'sse' && !url) problems.push('"url" is required for kind "sse"');
+    if (kind === 'azure-openai' && !baseUrl) problems.push('"baseUrl" (https://RESOURCE.openai.azure.com) is required for kind "azure-openai"');
+    const bool = (key: string): boolean | undefined => {
+      const v = item[key];
+      if (v === undefined) return undefined;
+      if (typeof v !== 'boolean') problems.push(`"${key}" must be true or false`);
+      return typeof v === 'boolean' ? v : undefined;
+    };
+    const headers = item.headers;
+    if (headers !== undefined && !(isRecord(headers) && Object.values(headers).every((h) => typeof h === 'string'))) {
+      problems.push('"headers" must be an object of strings');
+    }
+    const params = item.params;
+    if (params !== undefined && !isRecord(params)) problems.push('"params" must be an object');
+    const maxRetries = item.maxRetries;
+    if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= 10)) {
+      problems.push('"maxRetries" must be a whole number from 0 to 10');
+    }
+    const timeouts = item.timeouts;
+    let parsedTimeouts: ProviderProfile['timeouts'];
+    if (timeouts !== undefined) {
+      if (!isRecord(timeouts)) problems.push('"timeouts" must be an object with connectMs and/or idleMs');
+      else {
+        parsedTimeouts = {};
+        for (const k of ['connectMs', 'idleMs'] as const) {
+          const v = timeouts[k];
+          if (v === undefined) continue;
+          if (typeof v !== 'number' || !(v > 0)) problems.push(`"timeouts.${k}" must be a positive number of milliseconds`);
+          else parsedTimeouts[k] = v;
+        }
+      }
+    }
+    if (id && seen.has(id)) problems.push(`the id "${id}" is used twice`);
+    if (problems.length) {
+      errors.push(`${where}${id ? ` ("${id}")` : ''}: ${problems.join('; ')}`);
+      return;
+    }
+    seen.add(id!);
+    const profile: ProviderProfile = { id: id!, kind: kind!, model };
+    const label = str('label');
+    if (label) profile.label = label;
+    if (baseUrl) profile.baseUrl = baseUrl.replace(/\/+$/, '');
+    for (const key of ['apiKeyEnv', 'secretKeyEnv', 'apiVersion', 'textPath', 'doneWhen'] as const) {
+      const v = str(key);
+      if (v) profile[key] = v;
+    }
+    if (url) profile.url = url;
+    if (isRecord(headers)) profile.headers = headers as Record<string, string>;
+    if (isRecord(params)) profile.params = params;
+    const stream = bool('stream');
+    if (stream !== undefined) profile.stream = stream;
+    const streamUsage = bool('streamUsage');
+    if (streamUsage !== undefined) profile.streamUsage = streamUsage;
+    const cumulative = bool('cumulative');
+    if (cumulative !== undefined) profile.cumulative = cumulative;
+    if (typeof maxRetries === 'number') profile.maxRetries = maxRetries;
+    if (parsedTimeouts) profile.timeouts = parsedTimeouts;
+    if (item.body !== undefined) profile.body = item.body;
+    profiles.push(profile);
+  });
+  return { ok: errors.length === 0, profiles, errors };
+}
+
+/** The base URL a request goes to: the profile's own, else the kind's default. */
+export function baseUrlOf(profile: ProviderProfile): string {
+  return (profile.baseUrl ?? DEFAULT_BASE_URLS[profile.kind] ?? '').replace(/\/+$/, '');
+}
+
+export function labelOf(profile: ProviderProfile): string {
+  return profile.label ?? profile.id;
+}

@@ -1,0 +1,95 @@
+/** One message of a conversation, in the order the model should read them. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export type FinishReason = 'stop' | 'length' | 'contentFilter' | 'toolCalls' | 'cancelled';
+
+export type ErrorKind =
+  | 'auth' | 'permission' | 'notFound' | 'badRequest' | 'rateLimit' | 'quota'
+  | 'overloaded' | 'server' | 'network' | 'timeout' | 'protocol' | 'unknown';
+
+/** The data every surface gets for a failure; also what `askLlm.ask` resolves with in `error`. */
+export interface LlmErrorInfo {
+  kind: ErrorKind;
+  message: string;
+  status?: number;
+  retryable: boolean;
+  retryAfterMs?: number;
+}
+
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+
+/** The one normalized stream every provider becomes and every surface consumes. */
+export type LlmEvent =
+  | { type: 'start'; provider: string; model: string }
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'toolCall'; id?: string; name: string; arguments: string }
+  | ({ type: 'usage' } & Usage)
+  | { type: 'end'; finishReason: FinishReason; nativeFinishReason?: string }
+  | { type: 'error'; error: LlmErrorInfo };
+
+export type ProviderKind =
+  | 'openai' | 'openai-completions' | 'openai-responses' | 'azure-openai' | 'anthropic' | 'ollama'
+  | 'dashscope' | 'ernie' | 'gemini' | 'sse' | 'vscode-lm';
+
+/** A provider profile as the user writes it in `askLlm.providers` (after validation). */
+export interface ProviderProfile {
+  id: string;
+  label?: string;
+  kind: ProviderKind;
+  model: string;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  secretKeyEnv?: string;
+  apiVersion?: string;
+  headers?: Record<string, string>;
+  stream?: boolean;
+  streamUsage?: boolean;
+  params?: Record<string, unknown>;
+  maxRetries?: number;
+  timeouts?: { connectMs?: number; idleMs?: number };
+  url?: string;
+  body?: unknown;
+  textPath?: string;
+  cumulative?: boolean;
+  doneWhen?: string;
+}
+
+/** What an adapter is asked to do: one attempt, no retries (the runner retries). */
+export interface AdapterRequest {
+  profile: ProviderProfile;
+  model: string;
+  messages: ChatMessage[];
+  params?: Record<string, unknown>;
+  apiKey?: string;
+  secretKey?: string;
+  signal: AbortSignal;
+  /** fetch to use (VS Code's proxy-aware fetch in the extension host, global fetch in tests). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * A wire protocol. `stream` yields `start` once the response has begun, then content events, and
+ * ends with exactly one `end` or `error`; it never throws for provider or network failures.
+ */
+export interface ProviderAdapter {
+  stream(req: AdapterRequest): AsyncIterable<LlmEvent>;
+}
+
+/** Options of the public API calls (`invoke`, `stream`, `streamEvents`, `batch`). */
+export interface CallOptions {
+  provider?: string;
+  model?: string;
+  signal?: AbortSignal;
+  system?: string;
+  params?: Record<string, unknown>;
+}
+
+export type Prompt = string | ChatMessage[];

@@ -1,0 +1,301 @@
+// A real HTTP server on 127.0.0.1 that replays ../shared/fixtures/providers and injects faults.
+// Every test layer, the demo (scripts/start.sh) and the bench talk to it over real sockets.
+//
+// Routes (anything after the route's own segments is ignored, so a profile's baseUrl can carry them):
+//   /replay/<fixture>/<mode>/…      mode: whole | bytes | random-<seed> | offsets (the fixture's replay offsets)
+//   /fault/stall/<fixture>/…        headers + the first half of the body, then silence until the client leaves
+//   /fault/reset/<fixture>/…        the first half of the body, then the socket is destroyed
+//   /fault/slow-headers/<ms>/<fixture>/…
+//   /fault/html/…                   a proxy's 502 HTML page
+//   /fault/html200/…                a web page with status 200 (a base URL that is a website)
+//   /fault/flaky/<n>/<fixture>/…    the first n requests on this key get 429 (Retry-After: 0), then the fixture
+//   /synth/<tokens>/<perSecond>/…   a synthetic OpenAI chat stream of Markdown (for Stop, benchmarks)
+//   /demo/…                         a recorded answer, streamed at a readable pace (the start script's demo)
+//   GET /_log                       JSON: every request seen, with its body and whether the client hung up
+import * as http from 'node:http';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { demoAnswer, synthText, tokenize } from './synth';
+
+export interface RecordedRequest {
+  id: number;
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  /** The client closed the connection before the response was complete. */
+  clientAborted: boolean;
+  /** The response finished or the socket closed. */
+  closed: boolean;
+}
+
+export interface FixtureServer {
+  url: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+  /** Resolves once request `id` (or the latest request) has closed, one way or the other. */
+  waitClosed(id?: number, timeoutMs?: number): Promise<RecordedRequest>;
+}
+
+export interface FixtureMeta {
+  response?: { status?: number; headers?: Record<string, string> };
+  replay?: { split_at_byte_offsets?: number[] };
+  expected?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+/** ../shared/fixtures/providers, found from the repository root (or ASKLLM_FIXTURES). */
+export function fixturesDir(): string {
+  if (process.env.ASKLLM_FIXTURES) return process.env.ASKLLM_FIXTURES;
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    const candidate = path.join(dir, '..', 'shared', 'fixtures', 'providers');
+    if (fs.existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error('cannot find ../shared/fixtures/providers beside the checkout (set ASKLLM_FIXTURES)');
+}
+
+export function loadFixture(name: string): { body: Buffer; meta: FixtureMeta } {
+  const dir = fixturesDir();
+  const base = name.replace(/\.(sse|json|ndjson)$/, '');
+  const file = fs.readdirSync(dir).find((f) => f.startsWith(base + '.') && !f.endsWith('.expected.json'));
+  if (!file) throw new Error(`no fixture ${name}`);
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, base + '.expected.json'), 'utf8')) as FixtureMeta;
+  return { body: fs.readFileSync(path.join(dir, file)), meta };
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Cut points for a replay mode (exported so tests can name what they replayed). */
+export function splitPoints(length: number, mode: string, meta: FixtureMeta): number[] {
+  if (mode === 'whole') return [];
+  if (mode === 'bytes') return Array.from({ length: Math.max(0, length - 1) }, (_, i) => i + 1);
+  if (mode === 'offsets') return (meta.replay?.split_at_byte_offsets ?? []).filter((o) => o > 0 && o < length);
+  const m = /^random-(\d+)$/.exec(mode);
+  if (m) {
+    const rnd = mulberry32(Number(m[1]));
+    const cuts = new Set<number>();
+    const count = 3 + Math.floor(rnd() * 20);
+    for (let i = 0; i < count; i++) cuts.add(1 + Math.floor(rnd() * (length - 1)));
+    return [...cuts].sort((a, b) => a - b);
+  }
+  throw new Error(`unknown replay mode ${mode}`);
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function responseHeaders(meta: FixtureMeta): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meta.response?.headers ?? {})) {
+    if (!/^(content-encoding|transfer-encoding|content-length)$/i.test(k)) out[k] = v;
+  }
+  return out;
+}
+
+async function writePieces(res: http.ServerResponse, body: Buffer, cuts: number[]): Promise<void> {
+  let prev = 0;
+  for (const cut of [...cuts, body.length]) {
+    if (res.destroyed) return;
+    if (cut > prev) {
+      res.write(body.subarray(prev, cut));
+      // Yield to the event loop so each piece leaves as its own write.
+      if (cuts.length) await tick();
+    }
+    prev = cut;
+  }
+}
+
+export async function startFixtureServer(opts: { port?: number; host?: string } = {}): Promise<FixtureServer> {
+  const requests: RecordedRequest[] = [];
+  const flakyCounts = new Map<string, number>();
+  const closeWaiters: Array<() => void> = [];
+  const sockets = new Set<import('node:net').Socket>();
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const rec: RecordedRequest = {
+        id: requests.length + 1, method: req.method ?? '', url: req.url ?? '', headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'), clientAborted: false, closed: false,
+      };
+      if (rec.url !== '/_log') requests.push(rec);
+      const markClosed = () => {
+        if (rec.closed) return;
+        rec.closed = true;
+        if (!res.writableFinished) rec.clientAborted = true;
+        closeWaiters.splice(0).forEach((w) => w());
+      };
+      res.on('close', markClosed);
+      handle(rec, res).catch((err) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(err?.stack ?? err));
+      });
+    });
+  });
+
+  async function replay(res: http.ServerResponse, fixture: string, mode: string, opts2: { upTo?: number } = {}) {
+    const { body, meta } = loadFixture(fixture);
+    const status = meta.response?.status ?? 200;
+    res.writeHead(status, responseHeaders(meta));
+    res.flushHeaders();
+    const data = opts2.upTo !== undefined ? body.subarray(0, opts2.upTo) : body;
+    await writePieces(res, data, splitPoints(data.length, mode, meta));
+  }
+
+  async function handle(rec: RecordedRequest, res: http.ServerResponse): Promise<void> {
+    const parts = rec.url.split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
+    const route = parts[0];
+    if (rec.url === '/_log') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(requests));
+      return;
+    }
+    if (route === 'replay') {
+      await replay(res, parts[1], parts[2] ?? 'whole');
+      res.end();
+      return;
+    }
+    if (route === 'fault') {
+      const kind = parts[1];
+      if (kind === 'stall' || kind === 'reset') {
+        const { body } = loadFixture(parts[2]);
+        // Cut at an event boundary near the middle so the client has real text before the fault.
+        const mid = body.indexOf('\n\n', Math.floor(body.length / 2));
+        await replay(res, parts[2], 'whole', { upTo: mid > 0 ? mid + 2 : Math.floor(body.length / 2) });
+        if (kind === 'reset') res.socket?.destroy();
+        return; // stall: the response stays open until the client leaves (or the server closes)
+      }
+      if (kind === 'slow-headers') {
+        await sleep(Number(parts[2]));
+        if (res.destroyed) return;
+        await replay(res, parts[3], 'whole');
+        res.end();
+        return;
+      }
+      if (kind === 'html') {
+        res.writeHead(502, { 'content-type': 'text/html; charset=utf-8' });
+        res.end('<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n');
+        return;
+      }
+      if (kind === 'html200') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end('<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>It works!</h1></body></html>\n');
+        return;
+      }
+      if (kind === 'flaky') {
+        const n = Number(parts[2]);
+        const key = parts.slice(0, 4).join('/');
+        const seen = flakyCounts.get(key) ?? 0;
+        flakyCounts.set(key, seen + 1);
+        if (seen < n) {
+          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
+          res.end(JSON.stringify({ error: { message: 'Rate limit reached (test server)', type: 'requests', code: 'rate_limit_exceeded' } }));
+          return;
+        }
+        await replay(res, parts[3], 'whole');
+        res.end();
+        return;
+      }
+      res.writeHead(404).end();
+      return;
+    }
+    if (route === 'synth' || route === 'demo') {
+      const text = route === 'synth' ? synthText(Number(parts[1])) : demoAnswer(lastUserMessage(rec.body));
+      const perSecond = route === 'synth' ? Number(parts[2]) : 60;
+      await streamOpenAiChunks(res, tokenize(text), perSecond, rec.body);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: `no route ${rec.url}`, type: 'invalid_request_error', code: 'not_found' } }));
+  }
+
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
+  const addr = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+    waitClosed(id?: number, timeoutMs = 5000) {
+      return new Promise<RecordedRequest>((resolve, reject) => {
+        const find = () => (id === undefined ? requests[requests.length - 1] : requests.find((r) => r.id === id));
+        const timer = setTimeout(() => reject(new Error(`request ${id ?? 'latest'} did not close within ${timeoutMs} ms`)), timeoutMs);
+        const check = () => {
+          const r = find();
+          if (r?.closed) { clearTimeout(timer); resolve(r); } else closeWaiters.push(check);
+        };
+        check();
+      });
+    },
+  };
+}
+
+function lastUserMessage(body: string): string {
+  try {
+    const msgs = (JSON.parse(body) as { messages?: Array<{ role: string; content: unknown }> }).messages ?? [];
+    const last = [...msgs].reverse().find((m) => m.role === 'user');
+    return typeof last?.content === 'string' ? last.content : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Streams `pieces` as OpenAI chat chunks at `perSecond`, batching per ~4 ms timer tick at high rates. */
+async function streamOpenAiChunks(res: http.ServerResponse, pieces: string[], perSecond: number, reqBody: string) {
+  let includeUsage = false;
+  let model = 'synth';
+  let stream = true;
+  try {
+    const b = JSON.parse(reqBody) as { stream_options?: { include_usage?: boolean }; model?: string; stream?: boolean };
+    includeUsage = !!b.stream_options?.include_usage;
+    model = b.model ?? model;
+    stream = b.stream !== false;
+  } catch { /* not JSON: defaults */ }
+  if (!stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({
+      id: 'chatcmpl-synth', object: 'chat.completion', created: 0, model,
+      choices: [{ index: 0, message: { role: 'assistant', content: pieces.join('') }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 10, completion_tokens: pieces.length, total_tokens: pieces.length + 10 },
+    }));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  res.flushHeaders();
+  const chunk = (delta: object, finish: string | null) =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-synth', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  res.write(chunk({ role: 'assistant', content: '' }, null));
+  const start = Date.now();
+  let sent = 0;
+  while (sent < pieces.length) {
+    if (res.destroyed) return;
+    const due = Math.min(pieces.length, Math.floor(((Date.now() - start) / 1000) * perSecond) + 1);
+    let out = '';
+    for (; sent < due; sent++) out += chunk({ content: pieces[sent] }, null);
+    if (out) res.write(out);
+    const next = start + (sent / perSecond) * 1000;
+    await sleep(Math.max(0, Math.min(1000, next - Date.now())));
+  }
+  res.write(chunk({}, 'stop'));
+  if (includeUsage) {
+    res.write(`data: ${JSON.stringify({ id: 'chatcmpl-synth', object: 'chat.completion.chunk', created: 0, model, choices: [], usage: { prompt_tokens: 10, completion_tokens: pieces.length, total_tokens: pieces.length + 10 } })}\n\n`);
+  }
+  res.end('data: [DONE]\n\n');
+}
