@@ -72,7 +72,9 @@ async function main() {
     console.log('[esbuild] watching');
     return;
   }
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  // Finish every bundle, then fail if any did: one broken bundle must not hide the others' errors.
+  const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
+  if (results.some((r) => r.status === 'rejected')) process.exit(1);
 }
 
 main().catch((err) => {
