@@ -60,7 +60,7 @@ describe('SSE parser', () => {
 
   it('cleanSseStream drops empty and keep-alive payloads and re-frames the rest', async () => {
     const { body } = loadFixture('sse-edge-keepalive-variants.sse');
-    const out = await new Response(new Blob([body]).stream().pipeThrough(cleanSseStream())).text();
+    const out = await new Response(new Blob([new Uint8Array(body)]).stream().pipeThrough(cleanSseStream())).text();
     const events = parseIn(Buffer.from(out), []);
     assert.ok(events.every((e) => e.data.trim() !== '' && !e.data.startsWith(':')));
     assert.equal(events[events.length - 1].data, '[DONE]');
