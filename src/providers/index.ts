@@ -1,9 +1,17 @@
 // Provider kind → adapter. A new wire protocol is one new file and one line here.
 import type { ProviderAdapter, ProviderKind } from '../core/types';
+import { DashScopeAdapter } from './dashscope';
+import { ErnieAdapter } from './ernie';
+import { OllamaAdapter } from './ollama';
 import { OpenAiChatAdapter } from './openai';
+import { GenericSseAdapter } from './sseGeneric';
 
 const adapters: Partial<Record<ProviderKind, ProviderAdapter>> = {
   openai: new OpenAiChatAdapter(),
+  dashscope: new DashScopeAdapter(),
+  ernie: new ErnieAdapter(),
+  ollama: new OllamaAdapter(),
+  sse: new GenericSseAdapter(),
 };
 
 /** Registers an adapter built outside providers/ (vscode-lm lives in host/ because it needs 'vscode'). */

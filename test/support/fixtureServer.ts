@@ -9,6 +9,7 @@
 //   /fault/html/…                   a proxy's 502 HTML page
 //   /fault/html200/…                a web page with status 200 (a base URL that is a website)
 //   /fault/flaky/<n>/<fixture>/…    the first n requests on this key get 429 (Retry-After: 0), then the fixture
+//   /ernie/<scenario>/<fixture>/<mode>/…  Baidu's token endpoint + chat: scenario ok | expire-once | error-json | bad-secret
 //   /synth/<tokens>/<perSecond>/…   a synthetic OpenAI chat stream of Markdown (for Stop, benchmarks)
 //   /demo/…                         a recorded answer, streamed at a readable pace (the start script's demo)
 //   GET /_log                       JSON: every request seen, with its body and whether the client hung up
@@ -212,6 +213,10 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
       res.writeHead(404).end();
       return;
     }
+    if (route === 'ernie') {
+      await ernie(rec, res, parts[1], parts[2], parts[3] ?? 'whole');
+      return;
+    }
     if (route === 'synth' || route === 'demo') {
       const text = route === 'synth' ? synthText(Number(parts[1])) : demoAnswer(lastUserMessage(rec.body));
       const perSecond = route === 'synth' ? Number(parts[2]) : 60;
@@ -220,6 +225,31 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
     }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { message: `no route ${rec.url}`, type: 'invalid_request_error', code: 'not_found' } }));
+  }
+
+  /** Baidu's OAuth token endpoint and the wenxinworkshop chat endpoint, with scenarios for auth failures. */
+  const ernieTokens = new Map<string, number>();
+  async function ernie(rec: RecordedRequest, res: http.ServerResponse, scenario: string, fixture: string, mode: string) {
+    const url = new URL(rec.url, 'http://x');
+    const key = `${scenario}/${fixture}`;
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname.endsWith('/oauth/2.0/token')) {
+      if (scenario === 'bad-secret' || url.searchParams.get('client_secret') !== 'ernie-secret') {
+        return json(401, { error: 'invalid_client', error_description: 'unknown client id' });
+      }
+      const n = (ernieTokens.get(key) ?? 0) + 1;
+      ernieTokens.set(key, n);
+      return json(200, { access_token: `24.tok-${n}`, expires_in: 2592000, scope: 'public' });
+    }
+    const token = url.searchParams.get('access_token') ?? '';
+    if (!/^24\.tok-\d+$/.test(token)) return json(200, { error_code: 110, error_msg: 'Access token invalid or no longer valid' });
+    if (scenario === 'expire-once' && token === '24.tok-1') return json(200, { error_code: 111, error_msg: 'Access token expired' });
+    if (scenario === 'error-json') return json(200, { error_code: 336003, error_msg: 'the first message must be from the user' });
+    await replay(res, fixture, mode);
+    res.end();
   }
 
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
