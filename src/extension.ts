@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import { createApi, type AskLlmApi } from './api';
+import { hintFor } from './core/errors';
+import { labelOf } from './core/profiles';
+import { AskCommand } from './host/askCommand';
+import type { ChatDeps } from './host/chatDeps';
+import { ChatViewProvider } from './host/chatView';
+import { Config } from './host/config';
+import { createLog } from './host/log';
+import { ProviderPicker } from './host/providerPicker';
+import { Keys } from './host/secrets';
+import { StatusBar } from './host/statusBar';
+import { VscodeLmAdapter } from './host/vscodeLm';
+import { registerAdapter } from './providers';
+import type { UiProvider } from './shared/protocol';
+
+/** Builds the objects, registers them, returns the public API. Nothing else. */
+export function activate(context: vscode.ExtensionContext): AskLlmApi {
+  const log = createLog();
+  registerAdapter('vscode-lm', new VscodeLmAdapter());
+  const config = new Config(log);
+  const keysChanged = new vscode.EventEmitter<void>();
+  const keys = new Keys(context.secrets, keysChanged);
+  const status = new StatusBar();
+  const picker = new ProviderPicker(config, keys);
+  const api = createApi({
+    profiles: () => config.profiles(),
+    activeProfileId: () => config.activeProfileId(),
+    keysFor: (p) => keys.get(p),
+    systemPrompt: () => config.systemPrompt(),
+    log: (level, message) => log[level](message),
+  });
+
+  const uiProvider = (): UiProvider | undefined => {
+    const p = config.activeProfile();
+    return p && { id: p.id, label: labelOf(p), model: p.model, kind: p.kind, isDemo: p.id === 'demo' };
+  };
+  const providerChanged = new vscode.EventEmitter<void>();
+  const showProvider = () => {
+    const p = uiProvider();
+    status.setProvider(p?.label, p?.model);
+    providerChanged.fire();
+  };
+  showProvider();
+
+  const chatDeps: ChatDeps = {
+    streamEvents: (messages, opts) => api.streamEvents(messages, opts),
+    activeProvider: uiProvider,
+    onDidChangeProvider: providerChanged.event,
+    hintFor: (error) => hintFor(error, uiProvider()?.label),
+    log,
+    setBusy: (source, busy) => status.setBusy(source, busy),
+  };
+  const chat = new ChatViewProvider(context, chatDeps);
+  const ask = new AskCommand({
+    api, config, log, status,
+    askInChat: async (prompt) => {
+      await chat.reveal();
+      const r = await chat.ask(prompt);
+      return r.error ? { text: r.text, finishReason: 'error', error: r.error } : { text: r.text, finishReason: r.finishReason as never };
+    },
+  });
+
+  context.subscriptions.push(
+    log, config, status, keysChanged, providerChanged, chat,
+    config.onDidChange(showProvider),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat),
+    vscode.commands.registerCommand('askLlm.ask', (args?: unknown) => ask.run(args)),
+    vscode.commands.registerCommand('askLlm.stop', () => {
+      const stopped = [ask.stopAll(), chat.stop()].some(Boolean);
+      if (stopped) log.info('stopped by the user');
+      return stopped;
+    }),
+    vscode.commands.registerCommand('askLlm.openChat', () => chat.reveal()),
+    vscode.commands.registerCommand('askLlm.newChat', async () => {
+      await chat.reveal();
+      chat.newChat();
+    }),
+    vscode.commands.registerCommand('askLlm.setApiKey', (profileId?: unknown) => picker.setKey(typeof profileId === 'string' ? profileId : undefined)),
+    vscode.commands.registerCommand('askLlm.selectProvider', () => picker.select()),
+  );
+  log.info(`activated; ${config.profiles().length} provider profile(s), active: ${config.activeProfile()?.id ?? 'none'}`);
+  return api;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

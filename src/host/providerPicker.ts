@@ -1,0 +1,141 @@
+import * as vscode from 'vscode';
+import { baseUrlOf, labelOf } from '../core/profiles';
+import type { ProviderKind, ProviderProfile } from '../core/types';
+import type { Config } from './config';
+import type { KeyName, Keys } from './secrets';
+
+interface Preset {
+  label: string;
+  detail: string;
+  kind: ProviderKind;
+  id: string;
+  /** Base URL (or, for `sse`, the endpoint URL) offered for editing; undefined: not asked. */
+  baseUrl?: string;
+  model: string;
+  /** What the model field is called for this kind. */
+  modelPrompt?: string;
+  needsKey: boolean;
+  extra?: Partial<ProviderProfile>;
+}
+
+/** Ready-made profiles for "Add provider…": the user confirms URL and model, then gives the key. */
+export const PRESETS: Preset[] = [
+  { label: 'OpenAI', detail: 'api.openai.com — Chat Completions', kind: 'openai', id: 'openai', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', needsKey: true },
+  { label: 'Alibaba DashScope — Qwen (OpenAI-compatible mode)', detail: 'dashscope.aliyuncs.com/compatible-mode/v1', kind: 'openai', id: 'qwen', baseUrl: 'https://dashscope.aliyuncs.com/compatible-mode/v1', model: 'qwen-plus', needsKey: true },
+  { label: 'Alibaba DashScope — Qwen (native API)', detail: 'dashscope.aliyuncs.com text-generation, incremental output', kind: 'dashscope', id: 'dashscope', baseUrl: 'https://dashscope.aliyuncs.com', model: 'qwen-plus', needsKey: true },
+  { label: 'DeepSeek', detail: 'api.deepseek.com', kind: 'openai', id: 'deepseek', baseUrl: 'https://api.deepseek.com', model: 'deepseek-chat', needsKey: true },
+  { label: 'Baidu ERNIE (wenxinworkshop)', detail: 'aip.baidubce.com — API key + secret key', kind: 'ernie', id: 'ernie', baseUrl: 'https://aip.baidubce.com', model: 'completions_pro', modelPrompt: 'model endpoint name (completions_pro, ernie-speed-128k, …)', needsKey: true },
+  { label: 'Baidu Qianfan v2 (ERNIE, OpenAI-compatible)', detail: 'qianfan.baidubce.com/v2', kind: 'openai', id: 'qianfan', baseUrl: 'https://qianfan.baidubce.com/v2', model: 'ernie-4.0-8k', needsKey: true },
+  { label: 'Anthropic (Claude)', detail: 'api.anthropic.com', kind: 'anthropic', id: 'anthropic', baseUrl: 'https://api.anthropic.com', model: 'claude-sonnet-4-5', needsKey: true },
+  { label: 'Google Gemini', detail: 'generativelanguage.googleapis.com', kind: 'gemini', id: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com', model: 'gemini-2.5-flash', needsKey: true },
+  { label: 'Azure OpenAI', detail: 'https://RESOURCE.openai.azure.com — the deployment is the model', kind: 'azure-openai', id: 'azure', baseUrl: 'https://RESOURCE.openai.azure.com', model: '', modelPrompt: 'deployment name', needsKey: true, extra: { apiVersion: '2024-10-21' } },
+  { label: 'Ollama (local, native API)', detail: '127.0.0.1:11434 — no key', kind: 'ollama', id: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'llama3.2', needsKey: false },
+  { label: 'Ollama (local, OpenAI-compatible /v1)', detail: '127.0.0.1:11434/v1 — no key', kind: 'openai', id: 'ollama-v1', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', needsKey: false },
+  { label: 'vLLM (local)', detail: '127.0.0.1:8000/v1 — no key', kind: 'openai', id: 'vllm', baseUrl: 'http://127.0.0.1:8000/v1', model: 'Qwen/Qwen2.5-7B-Instruct', needsKey: false },
+  { label: 'LM Studio (local)', detail: '127.0.0.1:1234/v1 — no key', kind: 'openai', id: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1', model: 'local-model', needsKey: false },
+  { label: 'Other OpenAI-compatible server or gateway', detail: "any base URL with the provider's prefix, e.g. …/v1", kind: 'openai', id: 'custom', baseUrl: 'https://', model: '', needsKey: true },
+  { label: 'Custom SSE endpoint', detail: 'any server-sent-events service; set body, textPath and doneWhen in settings', kind: 'sse', id: 'sse', baseUrl: 'http://127.0.0.1:8000/chat/stream', model: 'default', needsKey: false, extra: { textPath: 'text', doneWhen: '[DONE]', body: { messages: '{{messages}}', stream: true } } },
+  { label: 'VS Code language models (e.g. GitHub Copilot)', detail: 'no key: uses the models VS Code already has', kind: 'vscode-lm', id: 'vscode', model: '', needsKey: false },
+];
+
+type ProfileItem = vscode.QuickPickItem & { profile?: ProviderProfile; action?: 'add' | 'settings' };
+
+export class ProviderPicker {
+  constructor(private readonly config: Config, private readonly keys: Keys) {}
+
+  /** `askLlm.selectProvider`: the profiles (kind, model, key status) plus "Add provider…". */
+  async select(): Promise<void> {
+    const active = this.config.activeProfile();
+    const items: ProfileItem[] = [];
+    for (const p of this.config.profiles()) {
+      const source = p.kind === 'vscode-lm' ? 'env' : await this.keys.source(p);
+      items.push({
+        label: `${p.id === active?.id ? '$(check) ' : ''}${labelOf(p)}`,
+        description: `${p.kind} · ${p.model}`,
+        detail: p.kind === 'vscode-lm' ? 'VS Code language models · no key needed'
+          : `${p.kind === 'sse' ? p.url ?? '' : baseUrlOf(p)}  ·  ${source === 'secret' ? 'key set' : source === 'env' ? `key from $${p.apiKeyEnv}` : 'no key set'}`,
+        profile: p,
+      });
+    }
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: '$(add) Add provider…', action: 'add' });
+    items.push({ label: '$(gear) Edit profiles in settings', action: 'settings' });
+    const pick = await vscode.window.showQuickPick(items, { title: 'Ask LLM: Select Provider', placeHolder: 'The provider that answers in the chat and at the cursor' });
+    if (!pick) return;
+    if (pick.action === 'add') return this.add();
+    if (pick.action === 'settings') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'askLlm.providers');
+      return;
+    }
+    if (pick.profile) await this.config.setActive(pick.profile.id);
+  }
+
+  /** "Add provider…": preset → URL → model → key(s); writes the profile and makes it active. */
+  async add(): Promise<void> {
+    const preset = await vscode.window.showQuickPick(PRESETS.map((p) => ({ label: p.label, detail: p.detail, preset: p })), { title: 'Ask LLM: Add Provider', matchOnDetail: true });
+    if (!preset) return;
+    const p = preset.preset;
+    const profile: ProviderProfile = { id: '', label: p.label.replace(/ \(.*\)$/, ''), kind: p.kind, model: '', ...p.extra };
+    if (p.baseUrl !== undefined) {
+      const url = await vscode.window.showInputBox({
+        title: `${p.label}: ${p.kind === 'sse' ? 'endpoint URL' : 'base URL'}`, value: p.baseUrl, ignoreFocusOut: true,
+        validateInput: (v) => (/^https?:\/\/[^/]+/.test(v.trim()) && !v.includes('RESOURCE') ? undefined : 'Enter a URL that starts with http:// or https://'),
+      });
+      if (!url) return;
+      if (p.kind === 'sse') profile.url = url.trim();
+      else profile.baseUrl = url.trim().replace(/\/+$/, '');
+    }
+    const model = p.kind === 'vscode-lm' ? await this.pickVscodeModel() : await vscode.window.showInputBox({
+      title: `${p.label}: ${p.modelPrompt ?? 'model'}`, value: p.model, ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Enter the name the server expects'),
+    });
+    if (model === undefined) return;
+    profile.model = model.trim();
+    const taken = new Set(this.config.profiles().map((x) => x.id));
+    let id = p.id;
+    for (let n = 2; taken.has(id); n++) id = `${p.id}-${n}`;
+    profile.id = id;
+    await this.config.saveProfile(profile);
+    await this.config.setActive(id);
+    if (p.needsKey) await this.setKey(id); // for ERNIE this goes on to the secret key
+  }
+
+  private async pickVscodeModel(): Promise<string | undefined> {
+    const models = await vscode.lm.selectChatModels();
+    if (models.length === 0) {
+      void vscode.window.showWarningMessage('Ask LLM: VS Code has no language models yet. Install and sign in to an extension that provides them (for example GitHub Copilot Chat); the profile will use the first model that appears.');
+      return '';
+    }
+    const pick = await vscode.window.showQuickPick(models.map((m) => ({ label: m.name, description: `${m.vendor} · ${m.family}`, id: m.id })), { title: 'Ask LLM: VS Code language model' });
+    return pick?.id;
+  }
+
+  /** `askLlm.setApiKey`: for the given or active profile (asks which when there are several). */
+  async setKey(profileId?: string, which: KeyName = 'apiKey'): Promise<void> {
+    let id = typeof profileId === 'string' ? profileId : undefined;
+    if (!id) {
+      const all = this.config.profiles();
+      if (all.length === 0) {
+        void vscode.window.showInformationMessage('Ask LLM: add a provider first.', 'Add Provider…').then((c) => c && this.add());
+        return;
+      }
+      const active = this.config.activeProfile();
+      const pick = all.length === 1 ? { id: all[0].id } : await vscode.window.showQuickPick(
+        all.map((x) => ({ label: labelOf(x), description: `${x.kind} · ${x.model}`, id: x.id, picked: x.id === active?.id })),
+        { title: 'Ask LLM: Set API Key for…' });
+      if (!pick) return;
+      id = pick.id;
+    }
+    const profile = this.config.profiles().find((x) => x.id === id);
+    const noun = which === 'secretKey' ? 'Secret key' : 'API key';
+    const value = await vscode.window.showInputBox({
+      title: `${noun} for "${id}"`, password: true, ignoreFocusOut: true,
+      prompt: 'Stored in VS Code\'s secret storage, never in settings. Leave empty to remove the stored key.',
+    });
+    if (value === undefined) return;
+    await this.keys.set(id, value.trim(), which);
+    void vscode.window.showInformationMessage(value.trim() ? `Ask LLM: ${noun} for "${id}" saved.` : `Ask LLM: ${noun} for "${id}" removed.`);
+    // ERNIE needs both keys: asking for the key of an ERNIE profile goes on to its secret key.
+    if (which === 'apiKey' && value.trim() && profile?.kind === 'ernie') await this.setKey(id, 'secretKey');
+  }
+}

@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+
+/**
+ * One status-bar item: the active provider when idle (click to switch), a spinner while any answer
+ * streams (click to stop). Also keeps the `askLlm.streaming` context key for keybindings.
+ */
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('askLlm.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly busy = new Map<string, number>();
+  private idleText = '$(sparkle) Ask LLM';
+  private idleTooltip = 'Ask LLM: select a provider';
+
+  constructor() {
+    this.item.name = 'Ask LLM';
+    this.render();
+    this.item.show();
+  }
+
+  setProvider(label: string | undefined, model: string | undefined): void {
+    this.idleText = label ? `$(sparkle) ${model || label}` : '$(sparkle) Ask LLM';
+    this.idleTooltip = label ? `Ask LLM: ${label} · ${model} (click to switch provider)` : 'Ask LLM: no provider configured (click to add one)';
+    this.render();
+  }
+
+  /** Counts busy sources (several editor answers and the chat may stream at once). */
+  setBusy(source: string, busy: boolean): void {
+    const n = (this.busy.get(source) ?? 0) + (busy ? 1 : -1);
+    if (n > 0) this.busy.set(source, n);
+    else this.busy.delete(source);
+    this.render();
+  }
+
+  get streaming(): boolean {
+    return this.busy.size > 0;
+  }
+
+  private render(): void {
+    const streaming = this.streaming;
+    void vscode.commands.executeCommand('setContext', 'askLlm.streaming', streaming);
+    this.item.text = streaming ? '$(loading~spin) Ask LLM' : this.idleText;
+    this.item.tooltip = streaming ? 'Ask LLM is streaming an answer (click to stop)' : this.idleTooltip;
+    this.item.command = streaming ? 'askLlm.stop' : 'askLlm.selectProvider';
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
