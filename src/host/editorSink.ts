@@ -129,6 +129,12 @@ export class EditorSink implements vscode.Disposable {
         ok = false; // the editor was closed under us: look for another one next round
         this.editor = undefined;
       }
+      if (ok && this.expectOwn !== undefined) {
+        // The change event normally arrives before edit() resolves; if it did not, advance here
+        // (by the length the document stores: its EOL may be CRLF) so pieces never reorder.
+        const eol = this.document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+        this.offset = this.document.offsetAt(at) + text.replace(/\r?\n/g, eol).length;
+      }
       this.expectOwn = undefined;
       if (!ok) {
         this.pending = text + this.pending;
