@@ -17,7 +17,7 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   const server = http.createServer((req, res) => {
     seen.push(req.url ?? '');
     const target = new URL(req.url ?? '/', 'http://placeholder');
-    const headers = { ...req.headers, host: up.host };
+    const headers: http.OutgoingHttpHeaders = { ...req.headers, host: up.host };
     delete headers['proxy-connection'];
     const out = http.request({ host: up.hostname, port: up.port, method: req.method, path: target.pathname + target.search, headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
