@@ -54,7 +54,7 @@ if (tests) {
       ...entries('test/unit', /\.test\.ts$/),
       ...entries('test/integration', /\.ts$/),
       ...entries('test/support', /\.ts$/),
-      ...entries('bench', /\.ts$/),
+      ...entries('bench', /^bench\/[^/]+\.ts$/),
     ],
     outdir: 'dist',
     outbase: '.',

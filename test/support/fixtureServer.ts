@@ -11,6 +11,7 @@
 //   /fault/flaky/<n>/<fixture>/…    the first n requests on this key get 429 (Retry-After: 0), then the fixture
 //   /ernie/<scenario>/<fixture>/<mode>/…  Baidu's token endpoint + chat: scenario ok | expire-once | error-json | bad-secret
 //   /synth/<tokens>/<perSecond>/…   a synthetic OpenAI chat stream of Markdown (for Stop, benchmarks)
+//   /bsynth/<tokens>/<perSecond>/<k>/…  the same with a marker «mN» every k tokens; GET /_marks: their write times
 //   /demo/…                         a recorded answer, streamed at a readable pace (the start script's demo)
 //   GET /_log                       JSON: every request seen, with its body and whether the client hung up
 import * as http from 'node:http';
@@ -120,6 +121,7 @@ async function writePieces(res: http.ServerResponse, body: Buffer, cuts: number[
 
 export async function startFixtureServer(opts: { port?: number; host?: string } = {}): Promise<FixtureServer> {
   const requests: RecordedRequest[] = [];
+  const writeMarks = new Map<number, Record<string, number>>();
   const flakyCounts = new Map<string, number>();
   const closeWaiters: Array<() => void> = [];
   const sockets = new Set<import('node:net').Socket>();
@@ -132,7 +134,7 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
         id: requests.length + 1, method: req.method ?? '', url: req.url ?? '', headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'), clientAborted: false, closed: false,
       };
-      if (rec.url !== '/_log') requests.push(rec);
+      if (!rec.url.startsWith('/_')) requests.push(rec);
       const markClosed = () => {
         if (rec.closed) return;
         rec.closed = true;
@@ -159,6 +161,13 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
   async function handle(rec: RecordedRequest, res: http.ServerResponse): Promise<void> {
     const parts = rec.url.split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
     const route = parts[0];
+    if (rec.url.startsWith('/_marks')) {
+      // Marker write times of the latest bench stream (or ?id=N).
+      const id = Number(new URL(rec.url, 'http://x').searchParams.get('id') ?? [...writeMarks.keys()].pop());
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(writeMarks.get(id) ?? {}));
+      return;
+    }
     if (rec.url === '/_log') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(requests));
@@ -221,6 +230,18 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
       const text = route === 'synth' ? synthText(Number(parts[1])) : demoAnswer(lastUserMessage(rec.body));
       const perSecond = route === 'synth' ? Number(parts[2]) : 60;
       await streamOpenAiChunks(res, tokenize(text), perSecond, rec.body);
+      return;
+    }
+    if (route === 'bsynth') {
+      // Benchmark stream: every k-th token carries a marker «mN»; its write time is recorded.
+      const k = Number(parts[3]);
+      const pieces = tokenize(synthText(Number(parts[1]))).map((t, i) => (i % k === k - 1 ? `«m${i}»${t}` : t));
+      const marks: Record<string, number> = {};
+      writeMarks.set(rec.id, marks);
+      await streamOpenAiChunks(res, pieces, Number(parts[2]), rec.body, (sent) => {
+        const t = performance.timeOrigin + performance.now();
+        for (const p of sent) for (const m of p.matchAll(/«m(\d+)»/g)) marks[m[1]] = t;
+      });
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -288,7 +309,7 @@ function lastUserMessage(body: string): string {
 }
 
 /** Streams `pieces` as OpenAI chat chunks at `perSecond`, batching per ~4 ms timer tick at high rates. */
-async function streamOpenAiChunks(res: http.ServerResponse, pieces: string[], perSecond: number, reqBody: string) {
+async function streamOpenAiChunks(res: http.ServerResponse, pieces: string[], perSecond: number, reqBody: string, onWrite?: (sent: string[]) => void) {
   let includeUsage = false;
   let model = 'synth';
   let stream = true;
@@ -318,8 +339,12 @@ async function streamOpenAiChunks(res: http.ServerResponse, pieces: string[], pe
     if (res.destroyed) return;
     const due = Math.min(pieces.length, Math.floor(((Date.now() - start) / 1000) * perSecond) + 1);
     let out = '';
+    const from = sent;
     for (; sent < due; sent++) out += chunk({ content: pieces[sent] }, null);
-    if (out) res.write(out);
+    if (out) {
+      res.write(out);
+      onWrite?.(pieces.slice(from, sent));
+    }
     const next = start + (sent / perSecond) * 1000;
     await sleep(Math.max(0, Math.min(1000, next - Date.now())));
   }
