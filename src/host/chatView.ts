@@ -1,0 +1,224 @@
+import * as vscode from 'vscode';
+import { DeltaBatcher } from '../core/pump';
+import type { ChatMessage, LlmErrorInfo } from '../core/types';
+import { isWebviewMessage, type HostMessage, type UiMessage, type WebviewMessage } from '../shared/protocol';
+import type { ChatDeps } from './chatDeps';
+import { ChatHistory } from './history';
+
+export interface ChatOutcome {
+  text: string;
+  finishReason: string;
+  error?: LlmErrorInfo;
+}
+
+interface Running {
+  message: UiMessage;
+  controller: AbortController;
+  done: Promise<ChatOutcome>;
+}
+
+let counter = 0;
+const newId = () => `${Date.now().toString(36)}-${(++counter).toString(36)}`;
+
+/**
+ * The side-bar chat. The host owns the conversation; the webview is a view of it that asks for a
+ * snapshot whenever it (re)loads, so a hidden, re-shown or reloaded view shows everything,
+ * including an answer still streaming. Deltas go out at most about once a frame.
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = 'askLlm.chat';
+  private view: vscode.WebviewView | undefined;
+  private readonly history: ChatHistory;
+  private messages: UiMessage[];
+  private running: Running | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly deps: ChatDeps) {
+    this.history = new ChatHistory(context.workspaceState);
+    this.messages = this.history.load();
+    this.subs.push(deps.onDidChangeProvider(() => this.post({ type: 'provider', provider: deps.activeProvider() })));
+  }
+
+  get streaming(): boolean {
+    return this.running !== undefined;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    view.webview.html = this.html(view.webview);
+    this.subs.push(
+      view.webview.onDidReceiveMessage((m: unknown) => {
+        if (isWebviewMessage(m)) void this.handle(m);
+        else this.deps.log.warn(`chat view sent an unexpected message: ${JSON.stringify(m).slice(0, 200)}`);
+      }),
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+      }),
+    );
+  }
+
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+  }
+
+  /** Sends `prompt` as if typed, and resolves when its answer ends. */
+  async ask(prompt: string): Promise<ChatOutcome> {
+    return this.send(prompt);
+  }
+
+  stop(): boolean {
+    if (!this.running) return false;
+    this.running.controller.abort();
+    return true;
+  }
+
+  newChat(): void {
+    this.stop();
+    this.messages = [];
+    void this.history.save(this.messages);
+    this.snapshot();
+    this.post({ type: 'focusInput' });
+  }
+
+  /** Answers the last question again (after an error or a stop). */
+  async retry(): Promise<ChatOutcome | undefined> {
+    if (this.running) return undefined;
+    const last = this.messages[this.messages.length - 1];
+    if (last?.role === 'assistant') this.messages.pop();
+    const question = this.messages[this.messages.length - 1];
+    if (question?.role !== 'user') return undefined;
+    this.snapshot();
+    return this.answer();
+  }
+
+  private async handle(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready': return this.snapshot();
+      case 'send': if (m.text.trim()) await this.send(m.text); return;
+      case 'stop': this.stop(); return;
+      case 'newChat': this.newChat(); return;
+      case 'retry': await this.retry(); return;
+      case 'selectProvider': await vscode.commands.executeCommand('askLlm.selectProvider'); return;
+      case 'setApiKey': await vscode.commands.executeCommand('askLlm.setApiKey'); return;
+      case 'copy': await vscode.env.clipboard.writeText(m.text); return;
+      case 'insertAtCursor': return this.insert(m.text);
+    }
+  }
+
+  private async insert(text: string): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    if (!editor) {
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+      await vscode.window.showTextDocument(doc);
+      return;
+    }
+    await editor.edit((b) => b.replace(editor.selection, text));
+  }
+
+  private async send(text: string): Promise<ChatOutcome> {
+    if (this.running) {
+      // One answer at a time: a new question stops the one in flight (its text so far stays).
+      this.running.controller.abort();
+      await this.running.done;
+    }
+    const user: UiMessage = { id: newId(), role: 'user', text, status: 'done' };
+    this.messages.push(user);
+    this.post({ type: 'messageAdded', message: user });
+    return this.answer();
+  }
+
+  private async answer(): Promise<ChatOutcome> {
+    const provider = this.deps.activeProvider();
+    const context: ChatMessage[] = this.messages
+      .filter((m) => m.role === 'user' || (m.text && m.status !== 'streaming'))
+      .map((m) => ({ role: m.role, content: m.text }));
+    const message: UiMessage = { id: newId(), role: 'assistant', text: '', status: 'streaming', model: provider ? `${provider.label} · ${provider.model}` : undefined };
+    this.messages.push(message);
+    this.post({ type: 'messageAdded', message });
+    const controller = new AbortController();
+    const done = this.stream(message, context, controller);
+    this.running = { message, controller, done };
+    this.deps.setBusy('chat', true);
+    try {
+      return await done;
+    } finally {
+      this.running = undefined;
+      this.deps.setBusy('chat', false);
+    }
+  }
+
+  private async stream(message: UiMessage, context: ChatMessage[], controller: AbortController): Promise<ChatOutcome> {
+    const batcher = new DeltaBatcher((b) => {
+      message.text += b.text;
+      if (b.reasoning) message.reasoning = (message.reasoning ?? '') + b.reasoning;
+      this.post({ type: 'delta', id: message.id, ...(b.text ? { text: b.text } : {}), ...(b.reasoning ? { reasoning: b.reasoning } : {}) });
+      this.history.saveSoon(this.messages);
+    });
+    let finishReason = 'stop';
+    let error: LlmErrorInfo | undefined;
+    try {
+      for await (const ev of this.deps.streamEvents(context, { signal: controller.signal })) {
+        switch (ev.type) {
+          case 'text': batcher.push('text', ev.text); break;
+          case 'reasoning': batcher.push('reasoning', ev.text); break;
+          case 'end': finishReason = ev.finishReason; break;
+          case 'error': error = ev.error; break;
+          case 'start': case 'usage': case 'toolCall': break;
+        }
+      }
+    } finally {
+      batcher.flush();
+      batcher.dispose();
+    }
+    message.status = error ? 'error' : finishReason === 'cancelled' ? 'cancelled' : 'done';
+    message.finishReason = error ? undefined : finishReason;
+    if (error) message.error = { ...error, hint: this.deps.hintFor(error) };
+    this.post({ type: 'messageDone', id: message.id, status: message.status, finishReason: message.finishReason, error: message.error });
+    await this.history.save(this.messages);
+    return { text: message.text, finishReason: error ? 'error' : finishReason, error };
+  }
+
+  private snapshot(): void {
+    this.post({ type: 'snapshot', messages: this.messages, provider: this.deps.activeProvider(), streaming: this.streaming });
+  }
+
+  private post(message: HostMessage): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'chat.css'));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Ask LLM</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.history.dispose();
+    for (const s of this.subs) s.dispose();
+  }
+}
