@@ -1,0 +1,187 @@
+// Ask LLM writing into documents, inside the real extension host: exact text at the cursor, one
+// undo step, the user's edits during the stream, Stop, a closed document, errors.
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { AskLlmApi } from '../../src/api';
+import type { ProviderProfile } from '../../src/core/types';
+import { collect } from '../support/collect';
+import { loadFixture, type RecordedRequest } from '../support/fixtureServer';
+import { synthText } from '../support/synth';
+
+interface AskResult { text: string; finishReason: string; error?: { kind: string; message: string } }
+
+const server = () => process.env.ASKLLM_TEST_SERVER!;
+const expectedText = (fixture: string) => String((loadFixture(fixture).meta.expected as { text?: string }).text ?? '');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function useProvider(baseUrl: string, extra: Partial<ProviderProfile> = {}): Promise<void> {
+  const cfg = vscode.workspace.getConfiguration('askLlm');
+  await cfg.update('providers', [{ id: 'test', kind: 'openai', model: 'm', baseUrl: `${server()}${baseUrl}`, apiKeyEnv: 'ASKLLM_TEST_KEY', ...extra }], vscode.ConfigurationTarget.Global);
+  await cfg.update('activeProvider', 'test', vscode.ConfigurationTarget.Global);
+}
+
+async function openDoc(content: string, cursor: number): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+  const editor = await vscode.window.showTextDocument(doc);
+  const pos = doc.positionAt(cursor);
+  editor.selection = new vscode.Selection(pos, pos);
+  return editor;
+}
+
+const ask = (args: object) => vscode.commands.executeCommand<AskResult>('askLlm.ask', args);
+
+async function lastRequest(path: string): Promise<RecordedRequest | undefined> {
+  const log = (await (await fetch(`${server()}/_log`)).json()) as RecordedRequest[];
+  return log.filter((r) => r.url.startsWith(path)).pop();
+}
+
+/** Waits until `cond` holds, polling (the stream runs on its own). */
+async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+describe('askLlm.ask into the editor', function () {
+  this.timeout(30_000);
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+  after(async () => {
+    await vscode.workspace.getConfiguration('askLlm').update('providers', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('askLlm').update('activeProvider', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('writes exactly the answer at the cursor, and one undo removes all of it', async () => {
+    await useProvider('/replay/openai-chat-basic.sse/random-7/v1');
+    const before = 'first line\nsecond line\n';
+    const editor = await openDoc(before, 'first line\n'.length);
+    const result = await ask({ prompt: 'hi', target: 'cursor' });
+    const answer = expectedText('openai-chat-basic.sse');
+    assert.equal(result.finishReason, 'stop');
+    assert.equal(result.text, answer);
+    assert.equal(editor.document.getText(), `first line\n${answer}second line\n`);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), before, 'one undo restores the document');
+  });
+
+  it('a long streamed answer is still one undo step, in far fewer edits than tokens', async () => {
+    await useProvider('/synth/600/3000/v1');
+    const editor = await openDoc('', 0);
+    const result = await ask({ prompt: 'hi', target: 'cursor' });
+    assert.equal(editor.document.getText(), synthText(600));
+    assert.equal(result.text, synthText(600));
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), '');
+  });
+
+  it('text the user types elsewhere during the stream survives, and the answer lands whole', async () => {
+    await useProvider('/synth/400/200/v1');
+    const editor = await openDoc('top\n\nbottom', 'top\n\n'.length);
+    const running = ask({ prompt: 'hi', target: 'cursor' });
+    await until(() => editor.document.getText().length > 'top\n\nbottom'.length + 20, 'the first text');
+    // As a user would: the cursor moves to the top and they type there.
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await vscode.commands.executeCommand('type', { text: 'USER TYPED ' });
+    const end = new vscode.WorkspaceEdit();
+    end.insert(editor.document.uri, editor.document.positionAt(editor.document.getText().length), ' AND AT THE END');
+    assert.ok(await vscode.workspace.applyEdit(end));
+    assert.ok(editor.document.getText().startsWith('USER TYPED top'), 'the typing went in');
+    const result = await running;
+    assert.equal(result.finishReason, 'stop');
+    assert.equal(editor.document.getText(), `USER TYPED top\n\n${synthText(400)}bottom AND AT THE END`);
+  });
+
+  it('askLlm.stop mid-stream keeps the text so far and closes the connection', async () => {
+    await useProvider('/synth/2000/50/v1');
+    const editor = await openDoc('', 0);
+    const running = ask({ prompt: 'hi', target: 'cursor' });
+    await until(() => editor.document.getText().length > 10, 'the first text');
+    assert.equal(await vscode.commands.executeCommand('askLlm.stop'), true);
+    const result = await running;
+    assert.equal(result.finishReason, 'cancelled');
+    const text = editor.document.getText();
+    assert.ok(text.length > 0 && synthText(2000).startsWith(text), 'a non-empty prefix of the answer stays');
+    assert.equal(result.text, text);
+    await until(() => true, '');
+    const req = await lastRequest('/synth/2000/50/v1');
+    assert.equal(req?.clientAborted, true, 'the server saw the client hang up');
+  });
+
+  it('closing the document mid-stream stops quietly', async () => {
+    await useProvider('/synth/2000/50/v1');
+    const editor = await openDoc('', 0);
+    const running = ask({ prompt: 'hi', target: 'cursor' });
+    await until(() => editor.document.getText().length > 10, 'the first text');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const result = await running;
+    assert.equal(result.finishReason, 'cancelled');
+    assert.equal(result.error, undefined);
+  });
+
+  it('a CRLF document gets CRLF line ends and the same single undo', async () => {
+    await useProvider('/synth/120/5000/v1');
+    const editor = await openDoc('a\r\nb', 3);
+    await ask({ prompt: 'hi', target: 'cursor' });
+    assert.equal(editor.document.eol, vscode.EndOfLine.CRLF);
+    assert.equal(editor.document.getText(), `a\r\n${synthText(120).replace(/\n/g, '\r\n')}b`);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), 'a\r\nb');
+  });
+
+  it('a wrong key is an auth error and nothing is written into the document', async () => {
+    await useProvider('/replay/openai-error-401.json/whole/v1');
+    const editor = await openDoc('untouched', 4);
+    const result = await ask({ prompt: 'hi', target: 'cursor' });
+    assert.equal(result.finishReason, 'error');
+    assert.equal(result.error?.kind, 'auth');
+    assert.equal(editor.document.getText(), 'untouched');
+  });
+
+  it('an unreachable server and a proxy HTML page are clear errors, nothing written', async () => {
+    await useProvider('/fault/html/v1');
+    const editor = await openDoc('x', 1);
+    const html = await ask({ prompt: 'hi', target: 'cursor' });
+    assert.equal(html.error?.kind, 'server');
+    assert.match(html.error?.message ?? '', /HTML page/);
+    const cfg = vscode.workspace.getConfiguration('askLlm');
+    await cfg.update('providers', [{ id: 'test', kind: 'openai', model: 'm', baseUrl: 'http://127.0.0.1:1/v1', maxRetries: 0 }], vscode.ConfigurationTarget.Global);
+    const down = await ask({ prompt: 'hi', target: 'cursor' });
+    assert.equal(down.error?.kind, 'network');
+    assert.equal(editor.document.getText(), 'x');
+  });
+
+  it('with target newDocument the answer opens in a new Markdown document', async () => {
+    await useProvider('/replay/deepseek-reasoning.sse/whole/v1');
+    const result = await ask({ prompt: 'hi', target: 'newDocument' });
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.languageId, 'markdown');
+    assert.equal(doc?.getText(), expectedText('deepseek-reasoning.sse'));
+    assert.equal(result.text, expectedText('deepseek-reasoning.sse'));
+  });
+
+  it('target chat answers in the side-bar chat and resolves with the text', async () => {
+    await useProvider('/replay/openai-chat-basic.sse/whole/v1');
+    await vscode.commands.executeCommand('askLlm.newChat');
+    const result = await ask({ prompt: 'hi', target: 'chat' });
+    assert.equal(result.text, expectedText('openai-chat-basic.sse'));
+    assert.equal(result.finishReason, 'stop');
+  });
+});
+
+describe('public API in the extension host', function () {
+  this.timeout(30_000);
+
+  it('streamEvents yields the events of a replayed fixture', async () => {
+    await useProvider('/replay/openai-chat-usage.sse/bytes/v1');
+    const api = await vscode.extensions.getExtension<AskLlmApi>('askllm.ask-llm')!.activate();
+    const got = await collect(api.streamEvents('hi'));
+    const expected = loadFixture('openai-chat-usage.sse').meta.expected as { text: string; usage_normalized: { input_tokens: number; output_tokens: number; total_tokens: number } };
+    assert.equal(got.events[0].type, 'start');
+    assert.equal(got.text, expected.text);
+    assert.deepEqual(got.usage, { inputTokens: expected.usage_normalized.input_tokens, outputTokens: expected.usage_normalized.output_tokens, totalTokens: expected.usage_normalized.total_tokens });
+    assert.deepEqual(got.terminal, { type: 'end', finishReason: 'stop', nativeFinishReason: 'stop' });
+    assert.equal(await api.invoke('hi'), expected.text);
+    assert.deepEqual(await api.batch(['a', 'b']), [expected.text, expected.text]);
+  });
+});
