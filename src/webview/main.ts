@@ -23,14 +23,14 @@ function button(label: string, title: string, onClick: () => void, attrs: Record
 // ---- layout -------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
 const providerBtn = button('', 'Select provider', () => send({ type: 'selectProvider' }), { id: 'provider', class: 'provider' });
-const header = h('header', {}, providerBtn, button('New chat', 'New chat', () => send({ type: 'newChat' }), { id: 'new-chat', class: 'secondary' }));
+const header = h('header', {}, providerBtn);
 const banner = h('div', { id: 'demo-banner', class: 'banner', role: 'note', hidden: '' },
   h('strong', {}, 'Demo mode: '), 'answers are recorded replies from a local replay server, not a real model. ',
   button('Select a real provider…', 'Select provider', () => send({ type: 'selectProvider' }), { class: 'link' }));
 const empty = h('div', { id: 'empty', class: 'empty' });
 const list = h('div', { id: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
 const scroller = h('main', { id: 'scroller' }, empty, list);
-const prompt = h('textarea', { id: 'prompt', rows: '1', placeholder: 'Ask anything… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' });
+const prompt = h('textarea', { id: 'prompt', rows: '1', placeholder: 'Ask anything… (Enter to send)', title: 'Enter sends, Shift+Enter adds a new line', 'aria-label': 'Message' });
 const sendBtn = button('Send', 'Send (Enter)', () => submit(), { id: 'send', class: 'primary' });
 const stopBtn = button('Stop', 'Stop the answer (Escape)', () => send({ type: 'stop' }), { id: 'stop', class: 'danger', hidden: '' });
 const composer = h('footer', { class: 'composer' }, prompt, h('div', { class: 'composer-buttons' }, stopBtn, sendBtn));

@@ -1,0 +1,131 @@
+// The e2e scenarios: each is [name, async (ctx) => …] and asserts what a user would see.
+import { strict as assert } from 'node:assert';
+import { webviewFrame } from '../run/codeServer.mjs';
+
+const T = 30_000;
+
+/** Runs a command through the command palette, as a user would. */
+async function palette(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: T });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: T });
+  await input.press('Enter');
+}
+
+/** Types into the open quick input; for a pick list, waits until `pick` is the focused row. */
+async function quickInput(page, text, pick) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: T });
+  await input.fill(text);
+  if (pick) await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: pick }).waitFor({ timeout: T });
+  await input.press('Enter');
+}
+
+/** The newest message in the chat, once it has `status`. */
+const lastMessage = (chat, status) => chat.locator(`#messages > article:last-child${status ? `[data-status="${status}"]` : ''}`);
+
+async function serverLog(ctx) {
+  return (await fetch(`${ctx.fixtures.url}/_log`)).json();
+}
+
+async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  await quickInput(page, name, name);
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: T });
+}
+
+export const scenarios = [
+  ['palette: "Ask LLM" → prompt → the answer streams into the editor at the cursor', async (ctx) => {
+    const { page } = ctx;
+    await openFile(page, 'notes.md');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await palette(page, 'Ask LLM: Ask LLM');
+    await quickInput(page, 'Explain streaming in one paragraph');
+    const lines = page.locator('.monaco-editor .view-lines').first();
+    await lines.filter({ hasText: 'Streaming cuts the wait' }).waitFor({ timeout: T });
+    await ctx.shot('1-editor-streaming');
+    await lines.filter({ hasText: 'Section 2' }).waitFor({ timeout: T });
+    // Done when the status bar shows the model again instead of the spinner.
+    await page.locator('.statusbar-item', { hasText: 'synth-fast' }).waitFor({ timeout: T });
+    await ctx.shot('2-editor-done');
+    await page.keyboard.press('Control+Home');
+    const text = (await lines.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /Ask LLM writes below this line:\s+## Section 1\s+Streaming cuts the wait/);
+  }],
+
+  ['chat: type → Enter → the answer streams in, rendered as Markdown', async (ctx) => {
+    const { page } = ctx;
+    await palette(page, 'Ask LLM: Open Chat');
+    const chat = webviewFrame(page);
+    await chat.locator('#prompt').waitFor({ timeout: T });
+    await chat.locator('#prompt').fill('What is streaming?');
+    await chat.locator('#prompt').press('Enter');
+    const answer = chat.locator('.message.assistant').last();
+    await answer.locator('.content h2', { hasText: 'Section 1' }).waitFor({ timeout: T });
+    await ctx.shot('3-chat-streaming');
+    await lastMessage(chat, 'done').waitFor({ timeout: T });
+    await ctx.shot('4-chat-done');
+    assert.equal(await chat.locator('.message.user .content').last().innerText(), 'What is streaming?');
+    assert.ok(await answer.locator('.content ul li').count() > 0, 'lists render as lists');
+    assert.ok(await answer.locator('.content pre code').count() > 0, 'code renders as a code block');
+  }],
+
+  ['chat: Stop stops the answer, keeps the text, and closes the connection', async (ctx) => {
+    const { page } = ctx;
+    await palette(page, 'Ask LLM: Select Provider…');
+    await quickInput(page, 'Slow replay', 'Slow replay');
+    const chat = webviewFrame(page);
+    await chat.locator('#provider', { hasText: 'Slow replay' }).waitFor({ timeout: T });
+    await chat.locator('#prompt').fill('A long answer, please');
+    await chat.locator('#prompt').press('Enter');
+    const answer = chat.locator('.message.assistant').last();
+    await answer.locator('.content', { hasText: 'Streaming cuts the wait' }).waitFor({ timeout: T });
+    await chat.locator('#stop').waitFor({ state: 'visible', timeout: T });
+    await ctx.shot('5-chat-before-stop');
+    await chat.locator('#stop').click();
+    await lastMessage(chat, 'cancelled').waitFor({ timeout: T });
+    await ctx.shot('6-chat-stopped');
+    assert.match(await answer.locator('.content').innerText(), /Streaming cuts the wait/);
+    assert.ok(await chat.locator('#stop').isHidden());
+    let aborted = false;
+    for (let i = 0; i < 50 && !aborted; i++) {
+      aborted = (await serverLog(ctx)).filter((r) => r.url.startsWith('/synth/3000/25/')).some((r) => r.clientAborted);
+      if (!aborted) await page.waitForTimeout(100);
+    }
+    assert.ok(aborted, 'the server saw the connection close');
+  }],
+
+  ['reload the window: the conversation is still there', async (ctx) => {
+    const { page } = ctx;
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), palette(page, 'Developer: Reload Window')]);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await palette(page, 'Ask LLM: Open Chat');
+    const chat = webviewFrame(page);
+    await chat.locator('.message.user', { hasText: 'What is streaming?' }).waitFor({ timeout: T });
+    await lastMessage(chat, 'cancelled').waitFor({ timeout: T });
+    await ctx.shot('7-chat-after-reload');
+    assert.equal(await chat.locator('.message.user').count(), 2);
+  }],
+
+  ['Set API Key… stores the key in SecretStorage and the next request uses it', async (ctx) => {
+    const { page } = ctx;
+    await palette(page, 'Ask LLM: Select Provider…');
+    await quickInput(page, 'E2E replay', 'E2E replay');
+    await webviewFrame(page).locator('#provider', { hasText: 'E2E replay' }).waitFor({ timeout: T });
+    await palette(page, 'Ask LLM: Set API Key…');
+    await quickInput(page, 'E2E replay', 'E2E replay');
+    await page.locator('.quick-input-widget input[type="password"]').waitFor({ timeout: T });
+    await quickInput(page, 'sk-e2e-from-secret-storage');
+    const chat = webviewFrame(page);
+    await chat.locator('#prompt').fill('Does the key work?');
+    await chat.locator('#prompt').press('Enter');
+    await lastMessage(chat, 'done').waitFor({ timeout: T });
+    const last = (await serverLog(ctx)).filter((r) => r.url.startsWith('/synth/300/150/')).pop();
+    assert.equal(last.headers.authorization, 'Bearer sk-e2e-from-secret-storage');
+    await ctx.shot('8-chat-with-stored-key');
+  }],
+];
