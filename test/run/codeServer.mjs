@@ -87,21 +87,32 @@ const BASE_SETTINGS = {
 /**
  * Starts code-server with a fresh user-data-dir seeded with `settings`, opening `workspace`.
  * `env` reaches the extension host (it inherits the server's environment). `installExtensions`:
- * folders of extra extensions to load beside the one under development.
+ * folders of extra extensions to load beside the one under development (copied); `linkExtensions`:
+ * folders linked in as installed extensions; `stateDir`: keep user data there between runs.
  */
-export async function startCodeServer({ workspace, settings = {}, env = {}, port, log = false, installExtensions = [] } = {}) {
+export async function startCodeServer({ workspace, settings = {}, env = {}, port, log = false, installExtensions = [], linkExtensions = [], stateDir } = {}) {
   const csDir = ensureCodeServer();
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'askllm-vscode-'));
+  const runDir = stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'askllm-vscode-'));
   const userData = path.join(runDir, 'user-data');
   const extensions = path.join(runDir, 'extensions');
   const tmp = path.join(runDir, 'tmp');
   for (const d of [path.join(userData, 'User'), extensions, tmp]) fs.mkdirSync(d, { recursive: true });
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
+  const settingsFile = path.join(userData, 'User', 'settings.json');
+  let kept = {};
+  try { kept = stateDir ? JSON.parse(fs.readFileSync(settingsFile, 'utf8')) : {}; } catch { /* first run */ }
+  fs.writeFileSync(settingsFile, JSON.stringify({ ...BASE_SETTINGS, ...kept, ...settings }, null, 2));
   // Extra (test-only) extensions are copied in as installed ones: the web workbench honours only
   // one extensionDevelopmentPath.
   for (const dir of installExtensions) {
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     fs.cpSync(dir, path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), { recursive: true });
+  }
+  // Linked extensions load like installed ones but read the working tree (a rebuild + reload applies).
+  for (const dir of linkExtensions) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const link = path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync(dir, link);
   }
   const ws = workspace ?? path.join(runDir, 'workspace');
   fs.mkdirSync(ws, { recursive: true });
@@ -134,7 +145,7 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
     url, port, workspace: ws, runDir, userData, child, output, readyMs: Date.now() - started,
     stop() {
       stopGroup(child);
-      fs.rmSync(runDir, { recursive: true, force: true });
+      if (!stateDir) fs.rmSync(runDir, { recursive: true, force: true });
     },
   };
 }
