@@ -32,6 +32,9 @@ if [ ! -f "$cs/.askllm-installed" ]; then
   # npm 11 blocks dependency install scripts unless package.json allows them; code-server's
   # postinstall installs VS Code's own modules, whose native parts need their scripts too.
   printf '{ "private": true, "allowScripts": { "code-server": true, "argon2": true } }\n' > "$cache/code-server/package.json"
+  # Under `npm test` the parent npm's settings (npm_config_user_agent says node v20) would reach
+  # the nested installs, and code-server's postinstall would refuse: start from a clean npm env.
+  for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
   export PATH="$node24/bin:$PATH" npm_config_nodedir="$node24"
   (cd "$cache/code-server" && npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >&2)
   for d in "$cs/lib/vscode" "$cs/lib/vscode/extensions"; do
