@@ -80,12 +80,12 @@ describe('askLlm.ask into the editor', function () {
     const editor = await openDoc('top\n\nbottom', 'top\n\n'.length);
     const running = ask({ prompt: 'hi', target: 'cursor' });
     await until(() => editor.document.getText().length > 'top\n\nbottom'.length + 20, 'the first text');
-    // As a user would: the cursor moves to the top and they type there.
-    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    // As a user would, with keys: these run in the editor itself, so unlike API edits they never
+    // lose a version race with the stream's edits.
+    await vscode.commands.executeCommand('cursorTop');
     await vscode.commands.executeCommand('type', { text: 'USER TYPED ' });
-    const end = new vscode.WorkspaceEdit();
-    end.insert(editor.document.uri, editor.document.positionAt(editor.document.getText().length), ' AND AT THE END');
-    assert.ok(await vscode.workspace.applyEdit(end));
+    await vscode.commands.executeCommand('cursorBottom');
+    await vscode.commands.executeCommand('type', { text: ' AND AT THE END' });
     assert.ok(editor.document.getText().startsWith('USER TYPED top'), 'the typing went in');
     const result = await running;
     assert.equal(result.finishReason, 'stop');
