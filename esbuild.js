@@ -33,8 +33,9 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    // The SDK's optional Node-only helpers are not used by our code paths.
     mainFields: ['module', 'main'],
+    // Activation time as a user pays it includes loading the bundle: stamp its first line.
+    banner: { js: 'globalThis.__askLlmLoadStart = performance.now();' },
   },
   {
     ...common,

@@ -79,7 +79,9 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
     vscode.commands.registerCommand('askLlm.setApiKey', (profileId?: unknown) => picker.setKey(typeof profileId === 'string' ? profileId : undefined)),
     vscode.commands.registerCommand('askLlm.selectProvider', () => picker.select()),
   );
-  log.info(`activated; ${config.profiles().length} provider profile(s), active: ${config.activeProfile()?.id ?? 'none'}`);
+  const loadStart = (globalThis as { __askLlmLoadStart?: number }).__askLlmLoadStart;
+  const activationMs = loadStart === undefined ? undefined : performance.now() - loadStart;
+  log.info(`activated in ${activationMs?.toFixed(1) ?? '?'} ms (bundle load + activate); ${config.profiles().length} provider profile(s), active: ${config.activeProfile()?.id ?? 'none'}`);
   return api;
 }
 

@@ -8,10 +8,25 @@ export class Keys {
   private readonly changed: vscode.EventEmitter<void>;
   readonly onDidChange: vscode.Event<void>;
 
+  /** Keys read once per profile: a SecretStorage read is a round trip to the workbench. */
+  private readonly cache = new Map<string, Promise<string | undefined>>();
+
   constructor(private readonly secrets: vscode.SecretStorage, emitter: vscode.EventEmitter<void>) {
     this.changed = emitter;
     this.onDidChange = emitter.event;
-    secrets.onDidChange(() => this.changed.fire());
+    secrets.onDidChange((e) => {
+      this.cache.delete(e.key);
+      this.changed.fire();
+    });
+  }
+
+  private read(key: string): Promise<string | undefined> {
+    let v = this.cache.get(key);
+    if (!v) {
+      v = Promise.resolve(this.secrets.get(key));
+      this.cache.set(key, v);
+    }
+    return v;
   }
 
   private static key(profileId: string, which: KeyName): string {
@@ -20,21 +35,24 @@ export class Keys {
 
   /** SecretStorage first, then the environment variable the profile names. */
   async get(profile: ProviderProfile): Promise<{ apiKey?: string; secretKey?: string }> {
-    const apiKey = (await this.secrets.get(Keys.key(profile.id, 'apiKey'))) || (profile.apiKeyEnv ? process.env[profile.apiKeyEnv] : undefined);
-    const secretKey = (await this.secrets.get(Keys.key(profile.id, 'secretKey'))) || (profile.secretKeyEnv ? process.env[profile.secretKeyEnv] : undefined);
+    const apiKey = (await this.read(Keys.key(profile.id, 'apiKey'))) || (profile.apiKeyEnv ? process.env[profile.apiKeyEnv] : undefined);
+    const secretKey = (await this.read(Keys.key(profile.id, 'secretKey'))) || (profile.secretKeyEnv ? process.env[profile.secretKeyEnv] : undefined);
     return { apiKey: apiKey || undefined, secretKey: secretKey || undefined };
   }
 
   /** Where the key comes from, for pickers: never the key itself. */
   async source(profile: ProviderProfile): Promise<'secret' | 'env' | 'none'> {
-    if (await this.secrets.get(Keys.key(profile.id, 'apiKey'))) return 'secret';
+    if (await this.read(Keys.key(profile.id, 'apiKey'))) return 'secret';
     if (profile.apiKeyEnv && process.env[profile.apiKeyEnv]) return 'env';
     return 'none';
   }
 
   /** Stores a key; an empty value deletes it. */
   async set(profileId: string, value: string, which: KeyName = 'apiKey'): Promise<void> {
-    if (value) await this.secrets.store(Keys.key(profileId, which), value);
-    else await this.secrets.delete(Keys.key(profileId, which));
+    const key = Keys.key(profileId, which);
+    this.cache.delete(key);
+    if (value) await this.secrets.store(key, value);
+    else await this.secrets.delete(key);
+    this.cache.delete(key);
   }
 }

@@ -153,11 +153,24 @@ function frame() {
   if (stick) scroller.scrollTop = scroller.scrollHeight;
 }
 
+let lastFrameAt = 0;
+/**
+ * The host already sends at most about one delta per frame, so a delta is rendered as soon as it
+ * arrives (waiting for the next animation frame would only add latency). If messages bunch up
+ * (the view was busy), the extra ones are coalesced into the next animation frame.
+ */
 function queueFrame() {
-  if (!frameQueued) {
-    frameQueued = true;
-    requestAnimationFrame(frame);
+  if (frameQueued) return;
+  if (performance.now() - lastFrameAt >= 12) {
+    lastFrameAt = performance.now();
+    frame();
+    return;
   }
+  frameQueued = true;
+  requestAnimationFrame(() => {
+    lastFrameAt = performance.now();
+    frame();
+  });
 }
 
 function handle(m: HostMessage) {

@@ -37,8 +37,6 @@ const KINDS: Record<string, KindCase> = {
   'dashscope (cumulative)': { fixture: 'dashscope-cumulative.sse', profile: () => ({ id: 'k-dashscope-c', kind: 'dashscope', model: 'qwen-turbo', baseUrl: `${server()}/replay/dashscope-cumulative.sse/bytes`, apiKeyEnv: 'ASKLLM_TEST_KEY', params: { incremental_output: false } }) },
   ernie: { fixture: 'ernie-v1.sse', profile: () => ({ id: 'k-ernie', kind: 'ernie', model: 'completions_pro', baseUrl: `${server()}/ernie/expire-once/ernie-v1.sse/random-3`, apiKeyEnv: 'ASKLLM_TEST_KEY', secretKeyEnv: 'ASKLLM_TEST_ERNIE_SECRET' }) },
   ollama: { fixture: 'ollama-chat.ndjson', profile: () => ({ id: 'k-ollama', kind: 'ollama', model: 'qwen3:8b', baseUrl: `${server()}/replay/ollama-chat.ndjson/random-3` }) },
-  anthropic: { fixture: 'anthropic-basic.sse', profile: () => ({ id: 'k-anthropic', kind: 'anthropic', model: 'claude', baseUrl: `${server()}/replay/anthropic-basic.sse/random-3`, apiKeyEnv: 'ASKLLM_TEST_KEY' }) },
-  'openai-responses': { fixture: 'openai-responses-basic.sse', profile: () => ({ id: 'k-responses', kind: 'openai-responses', model: 'm', baseUrl: `${server()}/replay/openai-responses-basic.sse/random-3/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' }) },
 };
 
 describe('every provider kind in the real extension host', function () {

@@ -14,6 +14,7 @@
 //   /bsynth/<tokens>/<perSecond>/<k>/…  the same with a marker «mN» every k tokens; GET /_marks: their write times
 //   /demo/…                         a recorded answer, streamed at a readable pace (the start script's demo)
 //   GET /_log                       JSON: every request seen, with its body and whether the client hung up
+//   POST|GET /_report, /_job        a mailbox for the bench probe's reports, and its job
 import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +31,8 @@ export interface RecordedRequest {
   clientAborted: boolean;
   /** The response finished or the socket closed. */
   closed: boolean;
+  /** When the request arrived (epoch ms, sub-ms precision), for time-to-first-token figures. */
+  receivedAt: number;
 }
 
 export interface FixtureServer {
@@ -122,17 +125,20 @@ async function writePieces(res: http.ServerResponse, body: Buffer, cuts: number[
 export async function startFixtureServer(opts: { port?: number; host?: string } = {}): Promise<FixtureServer> {
   const requests: RecordedRequest[] = [];
   const writeMarks = new Map<number, Record<string, number>>();
+  const reports: unknown[] = [];
+  let job: unknown = null;
   const flakyCounts = new Map<string, number>();
   const closeWaiters: Array<() => void> = [];
   const sockets = new Set<import('node:net').Socket>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
+    const receivedAt = performance.timeOrigin + performance.now();
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const rec: RecordedRequest = {
         id: requests.length + 1, method: req.method ?? '', url: req.url ?? '', headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'), clientAborted: false, closed: false,
+        body: Buffer.concat(chunks).toString('utf8'), clientAborted: false, closed: false, receivedAt,
       };
       if (!rec.url.startsWith('/_')) requests.push(rec);
       const markClosed = () => {
@@ -161,6 +167,20 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
   async function handle(rec: RecordedRequest, res: http.ServerResponse): Promise<void> {
     const parts = rec.url.split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
     const route = parts[0];
+    if (rec.url === '/_job') {
+      // The bench's job slot: POST sets it, GET reads it (the probe applies it inside VS Code).
+      if (rec.method === 'POST') job = JSON.parse(rec.body || 'null');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(rec.method === 'POST' ? {} : job));
+      return;
+    }
+    if (rec.url === '/_report') {
+      // A mailbox for the bench probe: POST stores a report, GET takes the ones stored.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (rec.method === 'POST') reports.push(JSON.parse(rec.body || 'null'));
+      res.end(rec.method === 'POST' ? '{}' : JSON.stringify(reports.splice(0)));
+      return;
+    }
     if (rec.url.startsWith('/_marks')) {
       // Marker write times of the latest bench stream (or ?id=N).
       const id = Number(new URL(rec.url, 'http://x').searchParams.get('id') ?? [...writeMarks.keys()].pop());
@@ -235,7 +255,8 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
     if (route === 'bsynth') {
       // Benchmark stream: every k-th token carries a marker «mN»; its write time is recorded.
       const k = Number(parts[3]);
-      const pieces = tokenize(synthText(Number(parts[1]))).map((t, i) => (i % k === k - 1 ? `«m${i}»${t}` : t));
+      const all = tokenize(synthText(Number(parts[1])));
+      const pieces = all.map((t, i) => (i % k === 0 || i === all.length - 1 ? `«m${i}»${t}` : t));
       const marks: Record<string, number> = {};
       writeMarks.set(rec.id, marks);
       await streamOpenAiChunks(res, pieces, Number(parts[2]), rec.body, (sent) => {

@@ -11,6 +11,11 @@ type Variant = 'floor' | 'naive';
 interface RunArgs { variant: Variant; surface: 'webview' | 'editor'; url: string; prompt?: string }
 
 const marks = new Map<string, number>();
+let docEdits = 0;
+/** Where the runner reads results: the probe writes them to the fixture server (no other channel). */
+async function report(url: string, body: unknown): Promise<void> {
+  await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
 const now = () => performance.timeOrigin + performance.now();
 
 class ProbeView implements vscode.WebviewViewProvider {
@@ -71,14 +76,33 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider('askLlmBench.naive', views.naive),
     vscode.workspace.onDidChangeTextDocument((e) => {
       const t = now();
+      if (e.document.uri.scheme === 'untitled' || e.document.fileName.endsWith('.md')) docEdits += e.contentChanges.length ? 1 : 0;
       for (const c of e.contentChanges) for (const m of c.text.matchAll(/«m(\d+)»/g)) if (!marks.has(m[1])) marks.set(m[1], t);
     }),
-    vscode.commands.registerCommand('askLlmBench.marks', (clear?: boolean) => {
-      const out = Object.fromEntries(marks);
-      if (clear) marks.clear();
-      return out;
+    vscode.commands.registerCommand('askLlmBench.open', async () => {
+      await views.floor.whenReady();
+      await views.naive.whenReady();
     }),
-    vscode.commands.registerCommand('askLlmBench.run', async (args: RunArgs) => {
+    vscode.commands.registerCommand('askLlmBench.apply', async () => {
+      // Applies the settings of the runner's job through the API (a file written from outside is
+      // not reliably picked up), then says so.
+      const server = process.env.ASKLLM_BENCH_SERVER!;
+      const job = (await (await fetch(`${server}/_job`)).json()) as { nonce: number; settings: Record<string, unknown> };
+      for (const [key, value] of Object.entries(job.settings)) {
+        await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
+      }
+      await report(`${server}/_report`, { applied: job.nonce });
+    }),
+    vscode.commands.registerCommand('askLlmBench.report', async () => {
+      // Document marks, edits and the extension host's CPU and memory since the last report.
+      const job = vscode.workspace.getConfiguration('askLlmBench').get<{ reportUrl: string }>('job')!;
+      const cpu = process.cpuUsage();
+      await report(job.reportUrl, { marks: Object.fromEntries(marks), docEdits, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, memory: process.memoryUsage() });
+      marks.clear();
+      docEdits = 0;
+    }),
+    vscode.commands.registerCommand('askLlmBench.run', async (given?: RunArgs) => {
+      const args = given ?? vscode.workspace.getConfiguration('askLlmBench').get<RunArgs & { reportUrl: string }>('job')!;
       const prompt = args.prompt ?? 'bench';
       const started = now();
       let edits = 0;
@@ -102,22 +126,32 @@ export function activate(context: vscode.ExtensionContext): void {
         if (args.variant === 'naive') {
           await readTokens(args.url, prompt, async (t) => { await editor.edit((b) => b.insert(end(), t)); edits++; });
         } else {
+          // The best the editor API allows: one edit per frame, and whatever arrives while an
+          // edit is in flight goes into the next one (never a queue of small edits).
           let pending = '';
-          let writing: Promise<unknown> = Promise.resolve();
+          let inFlight: Promise<unknown> | undefined;
           const flush = () => {
-            if (!pending) return;
+            if (!pending || inFlight) return;
             const text = pending;
             pending = '';
-            writing = writing.then(() => editor.edit((b) => b.insert(end(), text), { undoStopBefore: edits === 0, undoStopAfter: false })).then(() => edits++);
+            inFlight = Promise.resolve(editor.edit((b) => b.insert(end(), text), { undoStopBefore: edits === 0, undoStopAfter: false })).then(() => {
+              edits++;
+              inFlight = undefined;
+            });
           };
           const timer = setInterval(flush, 16);
           await readTokens(args.url, prompt, (t) => { pending += t; });
           clearInterval(timer);
-          flush();
-          await writing;
+          while (inFlight || pending) {
+            await inFlight;
+            flush();
+          }
         }
       }
-      return { ms: now() - started, edits };
+      const result = { ms: now() - started, edits };
+      const reportUrl = (args as RunArgs & { reportUrl?: string }).reportUrl;
+      if (reportUrl) await report(reportUrl, { done: true, ...result });
+      return result;
     }),
   );
 }

@@ -1,0 +1,343 @@
+// The benchmark suite (not a test): drives the real VS Code (code-server) and a real browser,
+// streams synthetic Markdown answers with markers «mN» from a local server at chosen rates and
+// lengths, and measures Ask LLM against the floor probe and the naive baseline side by side.
+// Writes bench/results/<time>.json, bench/results/latest.json and bench/results/latest.svg, and
+// prints a table. Run: npm run bench   (ASKLLM_BENCH_QUICK=1 for a short smoke run)
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { launchBrowser, root, startCodeServer, startFixtureServer } from '../test/run/codeServer.mjs';
+import { renderSvg } from './chart.mjs';
+
+const QUICK = !!process.env.ASKLLM_BENCH_QUICK;
+const RATES = [50, 500, 2000];
+const LATENCY_TOKENS = QUICK ? { 50: 150, 500: 500, 2000: 1000 } : { 50: 500, 500: 2000, 2000: 4000 };
+const RENDER_LENGTHS = QUICK ? [2000, 5000] : [10000, 50000];
+const NAIVE_MAX_TOKENS = { webview: QUICK ? 2000 : 10000, editor: QUICK ? 500 : 2000 };
+const MARK_EVERY = 10;
+const T = Number(process.env.ASKLLM_BENCH_TIMEOUT_MS ?? 180_000);
+const step = (m) => process.env.ASKLLM_BENCH_DEBUG && console.log(`[bench] ${m}`);
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+console.log('[bench] building (production bundles) …');
+execFileSync(process.execPath, [path.join(root, 'esbuild.js'), '--tests', '--production'], { stdio: 'inherit', cwd: root });
+execFileSync(process.execPath, [path.join(root, 'bench/probe/build.mjs')], { stdio: 'inherit', cwd: root });
+
+const fixtures = await startFixtureServer();
+const workspace = fs.mkdtempSync(path.join(root, '.cache/bench-workspace-'));
+const baseSettings = { 'workbench.editor.enablePreview': false, 'files.hotExit': 'off', 'editor.minimap.enabled': false };
+const server = await startCodeServer({ workspace, linkExtensions: [root, path.join(root, 'bench/probe')], settings: baseSettings, env: { ASKLLM_BENCH_SERVER: fixtures.url } });
+const { browser, page, context } = await launchBrowser({ width: 1400, height: 900 });
+const results = { when: new Date().toISOString(), quick: QUICK, machine: { cpus: (await import('node:os')).cpus().length }, runs: [], footprint: {}, ttft: {} };
+
+let nonce = 0;
+/** Applies settings inside VS Code (through the probe) and waits until they are in effect. */
+async function writeSettings(settings) {
+  const n = ++nonce;
+  await fetch(`${fixtures.url}/_job`, { method: 'POST', body: JSON.stringify({ nonce: n, settings }) });
+  await palette('Ask LLM Bench: apply job settings');
+  await waitReport((r) => r && r.applied === n, `settings ${n} applied`);
+}
+
+async function palette(title) {
+  step(`palette: ${title}`);
+  // The palette lists commands as extensions register them: retry while ours are not there yet.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    try {
+      await input.waitFor({ timeout: T });
+      await input.fill(`>${title}`, { timeout: 10_000 });
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor({ timeout: attempt < 4 ? 5000 : T });
+      await input.press('Enter');
+      return;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 4) {
+        await page.screenshot({ path: path.join(root, '.cache/bench-failure.png') });
+        throw err;
+      }
+    }
+  }
+}
+
+/** The webview frame whose document satisfies `test` (a string of JS evaluated in the frame). */
+async function findFrame(test) {
+  step(`find frame: ${test}`);
+  for (let i = 0; i < 600; i++) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.evaluate(test)) return f;
+      } catch { /* detached or cross-origin not ready */ }
+    }
+    await sleep(50);
+  }
+  throw new Error(`no frame for ${test}`);
+}
+
+/** Records, in the frame's own clock, when each marker first appears in the DOM, and long tasks. */
+async function instrument(frame) {
+  await frame.evaluate(() => {
+    const w = window;
+    w.__bench = { marks: {}, long: [] };
+    const scan = (text, t) => {
+      for (const m of text.matchAll(/«m(\d+)»/g)) if (!(m[1] in w.__bench.marks)) w.__bench.marks[m[1]] = t;
+    };
+    new MutationObserver((muts) => {
+      const t = performance.timeOrigin + performance.now();
+      for (const mu of muts) {
+        if (mu.type === 'characterData') scan(mu.target.textContent ?? '', t);
+        for (const n of mu.addedNodes) scan(n.textContent ?? '', t);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__bench.long.push(e.duration); }).observe({ type: 'longtask' });
+  });
+}
+
+async function frameMetrics(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
+const pct = (xs, p) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const stats = (xs) => ({ n: xs.length, p50: pct(xs, 50), p95: pct(xs, 95), p99: pct(xs, 99) });
+
+const pendingReports = [];
+/** Waits for a report matching `pred`, leaving the others for their own waiters. */
+async function waitReport(pred, what) {
+  const end = Date.now() + T;
+  while (Date.now() < end) {
+    pendingReports.push(...(await (await fetch(`${fixtures.url}/_report`)).json()));
+    const i = pendingReports.findIndex(pred);
+    if (i >= 0) return pendingReports.splice(i, 1)[0];
+    await sleep(50);
+  }
+  throw new Error(`no report: ${what}`);
+}
+async function probeReport() {
+  await palette('Ask LLM Bench: report');
+  return waitReport((r) => r && 'marks' in r, 'probe report');
+}
+async function serverMarks() {
+  return (await fetch(`${fixtures.url}/_marks`)).json();
+}
+
+function latencies(seen, written) {
+  const out = [];
+  for (const [m, t] of Object.entries(written)) if (seen[m] !== undefined) out.push(seen[m] - t);
+  return out;
+}
+
+// ---- setup ------------------------------------------------------------------------------------
+await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+await page.locator('.monaco-workbench').waitFor({ timeout: T });
+await page.locator('.statusbar-item', { hasText: 'Ask LLM' }).waitFor({ timeout: T });
+let scenarioId = 0;
+async function useProvider(tokens, rate) {
+  const label = `bench-${++scenarioId}`;
+  const url = `${fixtures.url}/bsynth/${tokens}/${rate}/${MARK_EVERY}/v1`;
+  await writeSettings({
+    'askLlm.providers': [{ id: label, label, kind: 'openai', model: `synth-${tokens}-${rate}`, baseUrl: url }],
+    'askLlm.activeProvider': label,
+    'askLlmBench.job': { url, reportUrl: `${fixtures.url}/_report` },
+  });
+  return { label, url };
+}
+
+await palette('Ask LLM: Open Chat');
+const chat = await findFrame('!!document.querySelector("#prompt")');
+await instrument(chat);
+// In code-server, webviews are same-origin iframes: they share the workbench renderer's main
+// thread, so busy time is measured for that whole thread (the one the user waits on).
+const pageCdp = await context.newCDPSession(page);
+await pageCdp.send('Performance.enable');
+const chatCdp = pageCdp;
+
+// The probes live in the bottom panel, so they and the chat (side bar) are alive at the same time.
+const probeFrames = {};
+await palette('Ask LLM Bench: open probe views');
+await probeFrame('floor');
+await probeFrame('naive');
+
+async function probeFrame(variant) {
+  if (!probeFrames[variant]) {
+    const f = await findFrame(`document.body?.dataset.variant === '${variant}'`);
+    await instrument(f);
+    probeFrames[variant] = { frame: f, cdp: pageCdp };
+  }
+  return probeFrames[variant];
+}
+
+// ---- one run --------------------------------------------------------------------------------
+async function runWebview(variant, tokens, rate) {
+  const { label, url } = await useProvider(tokens, rate);
+  const last = String(tokens - 1);
+  let frame, cdp;
+  if (variant === 'ours') {
+    await chat.locator('#provider', { hasText: label }).waitFor({ timeout: T });
+    await chat.evaluate(() => { window.__bench.marks = {}; window.__bench.long = []; });
+    frame = chat; cdp = chatCdp;
+  } else {
+    await writeSettings({ 'askLlmBench.job': { variant, surface: 'webview', url, reportUrl: `${fixtures.url}/_report` } });
+  }
+  const cpuBefore = await probeReport();
+  const before = variant === 'ours' ? await frameMetrics(cdp) : null;
+  const t0 = now();
+  if (variant === 'ours') {
+    await chat.locator('#prompt').fill(`bench ${label}`);
+    await chat.locator('#prompt').press('Enter');
+  } else {
+    await palette('Ask LLM Bench: run a probe');
+  }
+  if (variant !== 'ours') {
+    ({ frame, cdp } = await probeFrame(variant));
+  }
+  const m0 = variant === 'ours' ? null : await frameMetrics(cdp);
+  // Done when the last marker is in the DOM.
+  const end = Date.now() + T;
+  while (Date.now() < end && !(await frame.evaluate((l) => l in window.__bench.marks, last))) await sleep(50);
+  const doneAt = now();
+  const after = await frameMetrics(cdp);
+  const seen = await frame.evaluate(() => window.__bench);
+  const written = await serverMarks();
+  const cpuAfter = await probeReport();
+  const req = (await (await fetch(`${fixtures.url}/_log`)).json()).filter((r) => r.url.startsWith('/bsynth/')).pop();
+  const lat = latencies(seen.marks, written);
+  const b = before ?? m0;
+  const run = {
+    surface: 'webview', variant, tokens, rate,
+    latency: stats(lat),
+    keepUpMs: seen.marks[last] !== undefined ? seen.marks[last] - written[last] : null,
+    busyMsPer1k: ((after.TaskDuration - b.TaskDuration) * 1000) / (tokens / 1000),
+    layoutMsPer1k: ((after.LayoutDuration - b.LayoutDuration) * 1000) / (tokens / 1000),
+    longTasks: seen.long.filter((d) => d > 50).length,
+    maxTaskMs: seen.long.length ? Math.max(...seen.long) : 0,
+    hostCpuMsPer1k: ((cpuAfter.cpuUserMs + cpuAfter.cpuSystemMs) - (cpuBefore.cpuUserMs + cpuBefore.cpuSystemMs)) / (tokens / 1000),
+    webviewHeapMB: after.JSHeapUsedSize / 1e6,
+    hostHeapMB: cpuAfter.memory.heapUsed / 1e6,
+    commandToRequestMs: variant === 'ours' ? req.receivedAt - t0 : null,
+    firstByteToVisibleMs: seen.marks['0'] !== undefined ? seen.marks['0'] - written['0'] : null,
+    wallMs: doneAt - t0,
+  };
+  if (variant !== 'ours') await waitReport((r) => r && r.done, 'probe run done');
+  results.runs.push(run);
+  console.log(`[bench] webview ${variant.padEnd(5)} ${String(tokens).padStart(6)} tok @ ${String(rate).padStart(4)}/s  p50 ${run.latency.p50?.toFixed(1)} p95 ${run.latency.p95?.toFixed(1)} ms  keep-up ${run.keepUpMs?.toFixed(0)} ms  busy ${run.busyMsPer1k.toFixed(1)} ms/1k  long ${run.longTasks}`);
+  return run;
+}
+
+async function runEditor(variant, tokens, rate) {
+  const { url } = await useProvider(tokens, rate);
+  await writeSettings({ 'askLlmBench.job': { variant, surface: 'editor', url, reportUrl: `${fixtures.url}/_report` } });
+  const cpuBefore = await probeReport();
+  const last = String(tokens - 1);
+  if (variant === 'ours') {
+    // With no editor open, Ask LLM streams into a new untitled document (as the probes do).
+    await palette('View: Close All Editors');
+    await palette('Ask LLM: Ask LLM');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: T });
+    await input.fill('bench');
+    await input.press('Enter');
+  } else {
+    await palette('Ask LLM Bench: run a probe');
+  }
+  let rep;
+  const end = Date.now() + T;
+  const marks = {};
+  let edits = 0;
+  let cpu = 0;
+  while (Date.now() < end) {
+    await sleep(variant === 'naive' ? 1000 : 300);
+    rep = await probeReport();
+    Object.assign(marks, rep.marks);
+    edits += rep.docEdits;
+    if (last in marks) break;
+  }
+  cpu = (rep.cpuUserMs + rep.cpuSystemMs) - (cpuBefore.cpuUserMs + cpuBefore.cpuSystemMs);
+  const written = await serverMarks();
+  const lat = latencies(marks, written);
+  const run = {
+    surface: 'editor', variant, tokens, rate,
+    latency: stats(lat),
+    keepUpMs: marks[last] !== undefined ? marks[last] - written[last] : null,
+    edits,
+    hostCpuMsPer1k: cpu / (tokens / 1000),
+  };
+  if (variant !== 'ours') await waitReport((r) => r && r.done, 'probe run done').catch(() => undefined);
+  await palette('View: Revert and Close Editor').catch(() => undefined);
+  results.runs.push(run);
+  console.log(`[bench] editor  ${variant.padEnd(5)} ${String(tokens).padStart(6)} tok @ ${String(rate).padStart(4)}/s  p50 ${run.latency.p50?.toFixed(1)} p95 ${run.latency.p95?.toFixed(1)} ms  keep-up ${run.keepUpMs?.toFixed(0)} ms  edits ${edits}`);
+  return run;
+}
+
+// ---- the suite ------------------------------------------------------------------------------
+try {
+  for (const rate of RATES) {
+    for (const variant of ['ours', 'floor', 'naive']) {
+      await runWebview(variant, Math.min(LATENCY_TOKENS[rate], variant === 'naive' ? NAIVE_MAX_TOKENS.webview : Infinity), rate);
+    }
+  }
+  for (const tokens of RENDER_LENGTHS) {
+    for (const variant of ['ours', 'floor', 'naive']) {
+      if (variant === 'naive' && tokens > NAIVE_MAX_TOKENS.webview) continue;
+      await runWebview(variant, tokens, 2000);
+    }
+  }
+  for (const rate of RATES) {
+    for (const variant of ['ours', 'floor', 'naive']) {
+      await runEditor(variant, Math.min(LATENCY_TOKENS[rate], variant === 'naive' ? NAIVE_MAX_TOKENS.editor : Infinity), rate);
+    }
+  }
+
+  // Time to first token: the bare SDK in plain Node on the same stream.
+  const sdkUrl = `${fixtures.url}/bsynth/50/2000/${MARK_EVERY}/v1`;
+  const sdkRuns = JSON.parse(execFileSync(process.execPath, [path.join(root, 'dist/bench/sdkBaseline.js'), sdkUrl, '10']).toString());
+  const reqs = (await (await fetch(`${fixtures.url}/_log`)).json()).filter((r) => r.url.startsWith('/bsynth/50/2000/'));
+  const sdkFirst = [];
+  for (let i = 0; i < sdkRuns.length; i++) {
+    const marks = await (await fetch(`${fixtures.url}/_marks?id=${reqs[reqs.length - sdkRuns.length + i].id}`)).json();
+    sdkFirst.push(sdkRuns[i].firstDeltaAt - marks['0']);
+  }
+  const ours = results.runs.filter((r) => r.surface === 'webview' && r.variant === 'ours');
+  const floorRuns = results.runs.filter((r) => r.surface === 'webview' && r.variant === 'floor');
+  results.ttft = {
+    sdkFirstByteToDeltaMs: stats(sdkFirst),
+    floorFirstByteToVisibleMs: stats(floorRuns.map((r) => r.firstByteToVisibleMs).filter((x) => x !== null)),
+    oursFirstByteToVisibleMs: stats(ours.map((r) => r.firstByteToVisibleMs).filter((x) => x !== null)),
+    oursCommandToRequestMs: stats(ours.map((r) => r.commandToRequestMs).filter((x) => x !== null)),
+  };
+
+  // Footprint.
+  const logs = execFileSync('bash', ['-c', `grep -rh "activated in" "${server.userData}/logs" 2>/dev/null | tail -1`]).toString();
+  const vsix = path.join(root, '.cache/bench-ask-llm.vsix');
+  execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: root, stdio: 'ignore' });
+  const big = results.runs.filter((r) => r.surface === 'webview' && r.variant === 'ours').pop();
+  results.footprint = {
+    activationMs: Number(/activated in ([\d.]+) ms/.exec(logs)?.[1] ?? NaN),
+    extensionBundleKB: fs.statSync(path.join(root, 'dist/extension.js')).size / 1024,
+    webviewBundleKB: fs.statSync(path.join(root, 'dist/webview.js')).size / 1024,
+    vsixKB: fs.statSync(vsix).size / 1024,
+    afterLongestAnswer: { tokens: big.tokens, webviewHeapMB: big.webviewHeapMB, hostHeapMB: big.hostHeapMB },
+  };
+} finally {
+  await browser.close();
+  server.stop();
+  fixtures.stop();
+  fs.rmSync(workspace, { recursive: true, force: true });
+}
+
+// ---- report -----------------------------------------------------------------------------------
+const dir = path.join(root, 'bench/results');
+fs.mkdirSync(dir, { recursive: true });
+const stamp = results.when.replace(/[:.]/g, '-');
+fs.writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify(results, null, 2));
+fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+fs.writeFileSync(path.join(dir, 'latest.svg'), renderSvg(results));
+const { table } = await import('./table.mjs');
+console.log(`\n${table(results)}\n\n[bench] wrote bench/results/${stamp}.json, latest.json, latest.svg`);
+process.exit(0);
