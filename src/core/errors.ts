@@ -106,9 +106,24 @@ export function errorFromHttp(status: number, body: unknown, headers?: unknown):
     status,
     retryable: isRetryableKind(kind),
   };
-  const after = retryAfterMs(headerLookup(headers));
+  const after = retryAfterMs(headerLookup(headers)) ?? retryDelayInBody(body);
   if (after !== undefined) info.retryAfterMs = after;
   return info;
+}
+
+/** Google's RetryInfo in an error body: `details: [{ retryDelay: "17s" }]`. */
+export function retryDelayInBody(body: unknown): number | undefined {
+  let b = body;
+  if (typeof b === 'string') {
+    try { b = JSON.parse(b); } catch { return undefined; }
+  }
+  const details = (b as { error?: { details?: unknown } } | undefined)?.error?.details;
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details) {
+    const m = /^(\d+(?:\.\d+)?)s$/.exec(String((d as { retryDelay?: unknown })?.retryDelay ?? ''));
+    if (m) return Math.round(Number(m[1]) * 1000);
+  }
+  return undefined;
 }
 
 /** Node/undici network failures (ECONNREFUSED, ENOTFOUND, resets, TLS) as LlmErrorInfo. */

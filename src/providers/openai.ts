@@ -74,20 +74,33 @@ function isNetworkFailure(err: unknown): boolean {
   return false;
 }
 
+/** How a kind talks to an OpenAI-shaped chat endpoint: the URL (for messages) and an SDK client. */
+export interface ChatClientFactory {
+  url(req: AdapterRequest): string;
+  client(req: AdapterRequest, fetch: typeof globalThis.fetch): OpenAI;
+}
+
+/** Plain OpenAI-compatible servers: `{baseUrl}/chat/completions`, bearer key. */
+export const openAiClients: ChatClientFactory = {
+  url: (req) => `${baseUrlOf(req.profile)}/chat/completions`,
+  client: (req, fetch) => new OpenAI({
+    apiKey: req.apiKey || 'no-key',
+    baseURL: baseUrlOf(req.profile),
+    maxRetries: 0, // we retry ourselves, only before the first token
+    timeout: 24 * 3600_000, // AttemptControl owns the timeouts
+    fetch,
+    defaultHeaders: req.profile.headers,
+  }),
+};
+
 export class OpenAiChatAdapter implements ProviderAdapter {
+  constructor(private readonly clients: ChatClientFactory = openAiClients) {}
+
   async *stream(req: AdapterRequest): AsyncGenerator<LlmEvent> {
     const { profile } = req;
-    const baseURL = baseUrlOf(profile);
-    const url = `${baseURL}/chat/completions`;
+    const url = this.clients.url(req);
     const ctl = new AttemptControl(req.signal, profile, req.fetch, cleanSseStream);
-    const client = new OpenAI({
-      apiKey: req.apiKey || 'no-key',
-      baseURL,
-      maxRetries: 0, // we retry ourselves, only before the first token
-      timeout: 24 * 3600_000, // our AttemptControl owns the timeouts
-      fetch: ctl.fetch,
-      defaultHeaders: profile.headers,
-    });
+    const client = this.clients.client(req, ctl.fetch);
     const streaming = profile.stream !== false;
     const body: Record<string, unknown> = {
       model: req.model,

@@ -36,6 +36,12 @@ const KINDS: Record<string, KindCase> = {
   dashscope: { fixture: 'dashscope-incremental.sse', profile: () => ({ id: 'k-dashscope', kind: 'dashscope', model: 'qwen-plus', baseUrl: `${server()}/replay/dashscope-incremental.sse/random-3`, apiKeyEnv: 'ASKLLM_TEST_KEY' }) },
   'dashscope (cumulative)': { fixture: 'dashscope-cumulative.sse', profile: () => ({ id: 'k-dashscope-c', kind: 'dashscope', model: 'qwen-turbo', baseUrl: `${server()}/replay/dashscope-cumulative.sse/bytes`, apiKeyEnv: 'ASKLLM_TEST_KEY', params: { incremental_output: false } }) },
   ernie: { fixture: 'ernie-v1.sse', profile: () => ({ id: 'k-ernie', kind: 'ernie', model: 'completions_pro', baseUrl: `${server()}/ernie/expire-once/ernie-v1.sse/random-3`, apiKeyEnv: 'ASKLLM_TEST_KEY', secretKeyEnv: 'ASKLLM_TEST_ERNIE_SECRET' }) },
+  anthropic: { fixture: 'anthropic-thinking-tools.sse', profile: () => ({ id: 'k-anthropic', kind: 'anthropic', model: 'claude', baseUrl: `${server()}/replay/anthropic-thinking-tools.sse/random-3`, apiKeyEnv: 'ASKLLM_TEST_KEY' }) },
+  gemini: { fixture: 'gemini-basic.sse', profile: () => ({ id: 'k-gemini', kind: 'gemini', model: 'gemini-2.5-flash', baseUrl: `${server()}/replay/gemini-basic.sse/bytes`, apiKeyEnv: 'ASKLLM_TEST_KEY' }) },
+  'openai-responses': { fixture: 'openai-responses-basic.sse', profile: () => ({ id: 'k-responses', kind: 'openai-responses', model: 'm', baseUrl: `${server()}/replay/openai-responses-basic.sse/random-3/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' }) },
+  'openai-completions': { fixture: 'openai-completions-basic.sse', profile: () => ({ id: 'k-completions', kind: 'openai-completions', model: 'gpt-3.5-turbo-instruct', baseUrl: `${server()}/replay/openai-completions-basic.sse/random-3/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' }) },
+  'azure-openai': { fixture: 'azure-basic.sse', profile: () => ({ id: 'k-azure', kind: 'azure-openai', model: 'my-deployment', baseUrl: `${server()}/replay/azure-basic.sse/random-3`, apiKeyEnv: 'ASKLLM_TEST_KEY' }) },
+  sse: { fixture: 'sse-generic-basic.sse', profile: () => ({ id: 'k-sse', kind: 'sse', model: 'default', url: `${server()}/replay/sse-generic-basic.sse/random-3/chat/stream`, textPath: 'data.text', doneWhen: 'event:end', body: { query: '{{prompt}}', history: '{{messages}}' } }) },
   ollama: { fixture: 'ollama-chat.ndjson', profile: () => ({ id: 'k-ollama', kind: 'ollama', model: 'qwen3:8b', baseUrl: `${server()}/replay/ollama-chat.ndjson/random-3` }) },
 };
 

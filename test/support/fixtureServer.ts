@@ -62,8 +62,21 @@ export function fixturesDir(): string {
   throw new Error('cannot find ../shared/fixtures/providers beside the checkout (set ASKLLM_FIXTURES)');
 }
 
+/** Our own fixtures (test/fixtures/providers) for behaviours ../shared has no file for. */
+function ownFixturesDir(): string | undefined {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, 'test', 'fixtures', 'providers');
+    if (fs.existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
 export function loadFixture(name: string): { body: Buffer; meta: FixtureMeta } {
-  const dir = fixturesDir();
+  const base0 = name.replace(/\.(sse|json|ndjson)$/, '');
+  const own = ownFixturesDir();
+  const dir = own && fs.existsSync(path.join(own, `${base0}.expected.json`)) ? own : fixturesDir();
   const base = name.replace(/\.(sse|json|ndjson)$/, '');
   const file = fs.readdirSync(dir).find((f) => f.startsWith(base + '.') && !f.endsWith('.expected.json'));
   if (!file) throw new Error(`no fixture ${name}`);

@@ -1,0 +1,100 @@
+// The `anthropic` kind: Anthropic Messages streaming. Named SSE events; thinking blocks become
+// `reasoning`; tool_use input arrives as pieces of a JSON string, assembled per block; usage in
+// message_delta is cumulative (replace, never add); `message_stop` ends; `event: error` after a
+// 200 (overloaded_error) is an error.
+import { errorFromHttp } from '../core/errors';
+import { baseUrlOf } from '../core/profiles';
+import type { AdapterRequest, ChatMessage, LlmEvent, ProviderAdapter } from '../core/types';
+import { normalizeFinishReason } from './openai';
+import { runHttpAttempt, sseEvents, tryJson, type StreamContext } from './wire';
+
+interface Block { type: string; id?: string; name?: string; json: string; input?: unknown }
+
+/** Anthropic wants the system prompt apart, and turns that alternate, starting with the user. */
+export function anthropicMessages(messages: ChatMessage[]): { system?: string; messages: Array<{ role: 'user' | 'assistant'; content: string }> } {
+  const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+  const turns: Array<{ role: 'user' | 'assistant'; content: string }> = [];
+  for (const m of messages) {
+    if (m.role === 'system') continue;
+    const last = turns[turns.length - 1];
+    if (last?.role === m.role) last.content += `\n\n${m.content}`;
+    else turns.push({ role: m.role, content: m.content });
+  }
+  while (turns[0]?.role === 'assistant') turns.shift();
+  return system ? { system, messages: turns } : { messages: turns };
+}
+
+export class AnthropicAdapter implements ProviderAdapter {
+  stream(req: AdapterRequest): AsyncIterable<LlmEvent> {
+    const streaming = req.profile.stream !== false;
+    return runHttpAttempt(
+      req,
+      {
+        url: `${baseUrlOf(req.profile)}/v1/messages`,
+        headers: { 'x-api-key': req.apiKey ?? '', 'anthropic-version': '2023-06-01' },
+        body: { model: req.model, max_tokens: 4096, ...anthropicMessages(req.messages), ...req.profile.params, ...req.params, stream: streaming },
+      },
+      (ctx) => (streaming ? this.read(ctx) : this.readWhole(ctx)),
+    );
+  }
+
+  private async *read({ response }: StreamContext): AsyncGenerator<LlmEvent> {
+    const blocks = new Map<number, Block>();
+    let input: number | undefined;
+    let output: number | undefined;
+    let stop: string | undefined;
+    for await (const ev of sseEvents(response.body!)) {
+      const data = tryJson(ev.data) as Record<string, any> | undefined;
+      if (!data) continue;
+      switch (data.type ?? ev.event) {
+        case 'message_start':
+          input = data.message?.usage?.input_tokens ?? input;
+          output = data.message?.usage?.output_tokens ?? output;
+          break;
+        case 'content_block_start':
+          blocks.set(data.index, { type: data.content_block?.type, id: data.content_block?.id, name: data.content_block?.name, json: '', input: data.content_block?.input });
+          break;
+        case 'content_block_delta': {
+          const d = data.delta ?? {};
+          if (d.type === 'text_delta' && d.text) yield { type: 'text', text: d.text };
+          else if (d.type === 'thinking_delta' && d.thinking) yield { type: 'reasoning', text: d.thinking };
+          else if (d.type === 'input_json_delta') {
+            const b = blocks.get(data.index);
+            if (b) b.json += d.partial_json ?? '';
+          }
+          break;
+        }
+        case 'content_block_stop': {
+          const b = blocks.get(data.index);
+          if (b?.type === 'tool_use') yield { type: 'toolCall', id: b.id, name: b.name ?? '', arguments: b.json || JSON.stringify(b.input ?? {}) };
+          break;
+        }
+        case 'message_delta':
+          stop = data.delta?.stop_reason ?? stop;
+          output = data.usage?.output_tokens ?? output; // cumulative
+          break;
+        case 'message_stop':
+          if (input !== undefined || output !== undefined) {
+            yield { type: 'usage', inputTokens: input, outputTokens: output, totalTokens: input !== undefined && output !== undefined ? input + output : undefined };
+          }
+          return yield { type: 'end', finishReason: normalizeFinishReason(stop), nativeFinishReason: stop };
+        case 'error':
+          return yield { type: 'error', error: errorFromHttp(200, data) };
+        default:
+          break; // ping and future events
+      }
+    }
+  }
+
+  private async *readWhole({ response }: StreamContext): AsyncGenerator<LlmEvent> {
+    const msg = (await response.json()) as { content?: Array<Record<string, any>>; stop_reason?: string; usage?: { input_tokens?: number; output_tokens?: number } };
+    for (const part of msg.content ?? []) {
+      if (part.type === 'thinking' && part.thinking) yield { type: 'reasoning', text: part.thinking };
+      if (part.type === 'text' && part.text) yield { type: 'text', text: part.text };
+      if (part.type === 'tool_use') yield { type: 'toolCall', id: part.id, name: part.name, arguments: JSON.stringify(part.input ?? {}) };
+    }
+    const u = msg.usage;
+    if (u) yield { type: 'usage', inputTokens: u.input_tokens, outputTokens: u.output_tokens, totalTokens: (u.input_tokens ?? 0) + (u.output_tokens ?? 0) };
+    yield { type: 'end', finishReason: normalizeFinishReason(msg.stop_reason), nativeFinishReason: msg.stop_reason };
+  }
+}
