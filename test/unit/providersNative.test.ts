@@ -299,3 +299,52 @@ describe('sse (any SSE endpoint)', () => {
     }
   });
 });
+
+describe('stream: false for the native kinds', () => {
+  const whole = (body: object) => rawServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      if (req.url?.includes('/oauth/2.0/token')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ access_token: '24.t', expires_in: 3600 }));
+        return;
+      }
+      assert.equal(JSON.parse(raw).stream, false, 'asked for one whole answer');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+  });
+
+  it('ernie: one JSON result', async () => {
+    const srv = await whole({ id: 'as-1', result: '整段', is_end: true, finish_reason: 'normal', usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } });
+    try {
+      const got = await collect(apiWith({ id: 'e-whole', kind: 'ernie', model: 'completions_pro', baseUrl: srv.url, stream: false }, { apiKey: 'k', secretKey: 's' }).streamEvents('hi'));
+      assert.equal(got.text, '整段');
+      assert.deepEqual(got.usage, { inputTokens: 1, outputTokens: 2, totalTokens: 3 });
+      assert.equal(got.terminal?.type === 'end' && got.terminal.finishReason, 'stop');
+    } finally { await srv.close(); }
+  });
+
+  it('ollama: one JSON line with done: true', async () => {
+    const srv = await whole({ model: 'm', message: { role: 'assistant', content: 'whole', thinking: 'hmm' }, done: true, done_reason: 'length', prompt_eval_count: 4, eval_count: 5 });
+    try {
+      const got = await collect(apiWith({ id: 'o', kind: 'ollama', model: 'm', baseUrl: srv.url, stream: false }, {}).streamEvents('hi'));
+      assert.equal(got.text, 'whole');
+      assert.equal(got.reasoning, 'hmm');
+      assert.deepEqual(got.usage, { inputTokens: 4, outputTokens: 5, totalTokens: 9 });
+      assert.equal(got.terminal?.type === 'end' && got.terminal.finishReason, 'length');
+    } finally { await srv.close(); }
+  });
+
+  it('openai-responses: the whole response object', async () => {
+    const srv = await whole({ status: 'completed', output: [{ type: 'reasoning', summary: [{ text: 'why' }] }, { type: 'message', content: [{ type: 'output_text', text: 'answer' }] }], usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } });
+    try {
+      const got = await collect(apiWith({ id: 'r', kind: 'openai-responses', model: 'm', baseUrl: srv.url, stream: false }).streamEvents('hi'));
+      assert.equal(got.text, 'answer');
+      assert.equal(got.reasoning, 'why');
+      assert.deepEqual(got.usage, { inputTokens: 1, outputTokens: 2, totalTokens: 3 });
+      assert.equal(got.terminal?.type === 'end' && got.terminal.finishReason, 'stop');
+    } finally { await srv.close(); }
+  });
+});
