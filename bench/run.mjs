@@ -184,6 +184,8 @@ async function runWebview(variant, tokens, rate) {
     frame = chat; cdp = chatCdp;
   } else {
     await writeSettings({ 'askLlmBench.job': { variant, surface: 'webview', url, reportUrl: `${fixtures.url}/_report` } });
+    // Every run starts with empty records: marker numbers repeat from run to run.
+    await (await probeFrame(variant)).frame.evaluate(() => { window.__bench.marks = {}; window.__bench.long = []; });
   }
   const cpuBefore = await probeReport();
   const before = variant === 'ours' ? await frameMetrics(cdp) : null;

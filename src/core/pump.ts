@@ -44,21 +44,3 @@ export class DeltaBatcher {
     this.timer = undefined;
   }
 }
-
-/** Timing of one answer: time to first token and throughput, for the log. */
-export class StreamTimer {
-  readonly startedAt = Date.now();
-  firstTokenAt: number | undefined;
-  chars = 0;
-
-  onDelta(text: string): void {
-    if (this.firstTokenAt === undefined) this.firstTokenAt = Date.now();
-    this.chars += text.length;
-  }
-
-  summary(): string {
-    const total = Date.now() - this.startedAt;
-    const ttft = this.firstTokenAt === undefined ? 'none' : `${this.firstTokenAt - this.startedAt} ms`;
-    return `ttft ${ttft}, total ${total} ms, ${this.chars} chars`;
-  }
-}

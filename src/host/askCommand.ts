@@ -167,6 +167,7 @@ export class AskCommand {
           batcher.flush();
           progress.report({ message: 'finishing…' });
           await sink.finish();
+          this.deps.log.info(`editor: ${text.length} chars in ${sink.edits} edit(s), one undo step`);
         },
       );
     } finally {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { labelOf, parseProfiles } from '../core/profiles';
+import { parseProfiles } from '../core/profiles';
 import type { ProviderProfile } from '../core/types';
 
 const SECTION = 'askLlm';
@@ -72,10 +72,6 @@ export class Config implements vscode.Disposable {
     const raw = this.section.get<unknown[]>('providers') ?? [];
     const list = Array.isArray(raw) ? raw.filter((p) => (p as { id?: unknown })?.id !== profile.id) : [];
     await this.section.update('providers', [...list, profile], vscode.ConfigurationTarget.Global);
-  }
-
-  label(profile: ProviderProfile): string {
-    return labelOf(profile);
   }
 
   private report(errors: string[]): void {

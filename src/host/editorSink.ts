@@ -24,10 +24,8 @@ export class EditorSink implements vscode.Disposable {
   private running: Promise<void> | undefined;
   private closed = false;
   private readonly subs: vscode.Disposable[] = [];
-  /** How many edits reached the document (for tests and the log). */
+  /** How many edits reached the document (for the log: far fewer than tokens). */
   edits = 0;
-  /** Everything written so far. */
-  written = '';
 
   /** The document refused an edit that no one raced: it is read-only. Pending text stays in `takePending()`. */
   rejected = false;
@@ -148,7 +146,6 @@ export class EditorSink implements vscode.Disposable {
       }
       this.first = false;
       this.edits++;
-      this.written += text;
       if (wasVisible) {
         const end = this.document.positionAt(this.offset);
         editor.revealRange(new vscode.Range(end, end), vscode.TextEditorRevealType.Default);
@@ -162,10 +159,7 @@ export class EditorSink implements vscode.Disposable {
     const edit = new vscode.WorkspaceEdit();
     edit.insert(this.document.uri, this.document.positionAt(this.offset), text);
     this.expectOwn = text;
-    if (await vscode.workspace.applyEdit(edit)) {
-      this.edits++;
-      this.written += text;
-    }
+    if (await vscode.workspace.applyEdit(edit)) this.edits++;
     this.expectOwn = undefined;
   }
 

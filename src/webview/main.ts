@@ -150,7 +150,21 @@ function frame() {
       v.pendingText = '';
     }
   }
-  if (stick) scroller.scrollTop = scroller.scrollHeight;
+  if (stick) scrollSoon();
+}
+
+let scrollQueued = false;
+/**
+ * Sticks to the bottom in the next animation frame: reading scrollHeight right after a render
+ * would force a synchronous layout of the whole conversation inside the message task.
+ */
+function scrollSoon() {
+  if (scrollQueued) return;
+  scrollQueued = true;
+  requestAnimationFrame(() => {
+    scrollQueued = false;
+    if (stick) scroller.scrollTop = scroller.scrollHeight;
+  });
 }
 
 let lastFrameAt = 0;
