@@ -78,7 +78,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   newChat(): void {
     this.stop();
     this.messages = [];
-    void this.history.save(this.messages);
+    void this.history.save(this.messages, []);
     this.snapshot();
     this.post({ type: 'focusInput' });
   }
@@ -87,7 +87,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   async retry(): Promise<ChatOutcome | undefined> {
     if (this.running) return undefined;
     const last = this.messages[this.messages.length - 1];
-    if (last?.role === 'assistant') this.messages.pop();
+    if (last?.role === 'assistant') {
+      this.messages.pop();
+      void this.history.save(this.messages, []);
+    }
     const question = this.messages[this.messages.length - 1];
     if (question?.role !== 'user') return undefined;
     this.snapshot();
@@ -126,6 +129,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
     const user: UiMessage = { id: newId(), role: 'user', text, status: 'done' };
     this.messages.push(user);
+    void this.history.save(this.messages, [user]);
     this.post({ type: 'messageAdded', message: user });
     return this.answer();
   }
@@ -137,6 +141,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       .map((m) => ({ role: m.role, content: m.text }));
     const message: UiMessage = { id: newId(), role: 'assistant', text: '', status: 'streaming', model: provider ? `${provider.label} · ${provider.model}` : undefined };
     this.messages.push(message);
+    void this.history.save(this.messages, [message]); // in the index at once: a reload mid-answer keeps it
     this.post({ type: 'messageAdded', message });
     const controller = new AbortController();
     const done = this.stream(message, context, controller);
@@ -155,7 +160,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       message.text += b.text;
       if (b.reasoning) message.reasoning = (message.reasoning ?? '') + b.reasoning;
       this.post({ type: 'delta', id: message.id, ...(b.text ? { text: b.text } : {}), ...(b.reasoning ? { reasoning: b.reasoning } : {}) });
-      this.history.saveSoon(this.messages);
+      this.history.saveSoon(message);
     });
     let finishReason = 'stop';
     let error: LlmErrorInfo | undefined;
@@ -177,7 +182,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     message.finishReason = error ? undefined : finishReason;
     if (error) message.error = { ...error, hint: this.deps.hintFor(error) };
     this.post({ type: 'messageDone', id: message.id, status: message.status, finishReason: message.finishReason, error: message.error });
-    await this.history.save(this.messages);
+    await this.history.save(this.messages, [message]);
     return { text: message.text, finishReason: error ? 'error' : finishReason, error };
   }
 

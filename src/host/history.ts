@@ -1,7 +1,8 @@
 import type * as vscode from 'vscode';
 import type { UiMessage } from '../shared/protocol';
 
-const KEY = 'askLlm.chat.v1';
+const INDEX = 'askLlm.chat.v2';
+const messageKey = (id: string) => `askLlm.chat.v2/${id}`;
 
 function isUiMessage(v: unknown): v is UiMessage {
   const m = v as UiMessage;
@@ -9,41 +10,55 @@ function isUiMessage(v: unknown): v is UiMessage {
 }
 
 /**
- * The conversation in workspaceState: saved at every message end and, while an answer streams,
- * at most once a second, so a window reload mid-answer keeps the text so far.
+ * The conversation in workspaceState, one key per message plus the list of ids, so that while an
+ * answer streams only that answer is written (at most once a second): a window reload mid-answer
+ * keeps the text so far, and a long conversation is not re-serialized every second.
  */
 export class ChatHistory {
+  private ids: string[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private latest: UiMessage[] | undefined;
+  private streaming: UiMessage | undefined;
 
   constructor(private readonly state: vscode.Memento) {}
 
   /** The stored conversation; an answer that was streaming when the window went away is marked cancelled. */
   load(): UiMessage[] {
-    const raw = this.state.get<unknown>(KEY);
-    if (!Array.isArray(raw)) return [];
-    return raw.filter(isUiMessage).map((m) => (m.status === 'streaming' ? { ...m, status: 'cancelled' } : m));
+    const ids = this.state.get<unknown>(INDEX);
+    this.ids = Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+    return this.ids
+      .map((id) => this.state.get<unknown>(messageKey(id)))
+      .filter(isUiMessage)
+      .map((m) => (m.status === 'streaming' ? { ...m, status: 'cancelled' } : m));
   }
 
-  save(messages: UiMessage[]): Thenable<void> {
+  /** Saves the list of messages and the `changed` ones; drops the keys of removed messages. */
+  async save(messages: UiMessage[], changed: UiMessage[] = messages): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.latest = undefined;
-    return this.state.update(KEY, messages.map((m) => ({ ...m })));
+    this.streaming = undefined;
+    const ids = messages.map((m) => m.id);
+    const removed = this.ids.filter((id) => !ids.includes(id));
+    this.ids = ids;
+    await Promise.all([
+      this.state.update(INDEX, ids),
+      ...changed.map((m) => this.state.update(messageKey(m.id), { ...m })),
+      ...removed.map((id) => this.state.update(messageKey(id), undefined)),
+    ]);
   }
 
-  /** Throttled save while streaming. */
-  saveSoon(messages: UiMessage[]): void {
-    this.latest = messages;
+  /** Throttled save of the answer that is streaming. */
+  saveSoon(message: UiMessage): void {
+    this.streaming = message;
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.latest) void this.save(this.latest);
+      const m = this.streaming;
+      if (m) void this.state.update(messageKey(m.id), { ...m });
     }, 1000);
   }
 
   dispose(): void {
-    if (this.latest) void this.save(this.latest);
     if (this.timer) clearTimeout(this.timer);
+    if (this.streaming) void this.state.update(messageKey(this.streaming.id), { ...this.streaming });
   }
 }
