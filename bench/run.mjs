@@ -321,6 +321,7 @@ try {
   const big = results.runs.filter((r) => r.surface === 'webview' && r.variant === 'ours').pop();
   results.footprint = {
     activationMs: Number(/activated in ([\d.]+) ms/.exec(logs)?.[1] ?? NaN),
+    activationIsolated: JSON.parse(execFileSync(process.execPath, [path.join(root, 'bench/activation.mjs')]).toString()),
     extensionBundleKB: fs.statSync(path.join(root, 'dist/extension.js')).size / 1024,
     webviewBundleKB: fs.statSync(path.join(root, 'dist/webview.js')).size / 1024,
     vsixKB: fs.statSync(vsix).size / 1024,

@@ -61,8 +61,8 @@ export function createApi(deps: ApiDeps): AskLlmApi {
       log('warn', `#${id} ${message}`);
       return yield { type: 'error', error: { kind: 'notFound', message, retryable: false } };
     }
-    const adapter = adapterFor(profile.kind);
-    if (!adapter) {
+    const loading = adapterFor(profile.kind);
+    if (!loading) {
       const message = `Provider kind "${profile.kind}" (profile "${profile.id}") is not supported by this version of Ask LLM.`;
       log('warn', `#${id} ${message}`);
       return yield { type: 'error', error: { kind: 'badRequest', message, retryable: false } };
@@ -75,7 +75,7 @@ export function createApi(deps: ApiDeps): AskLlmApi {
     let chars = 0;
     log('info', `#${id} → ${profile.id} (${profile.kind}) ${model} at ${safeOrigin(profile.kind === 'sse' ? profile.url ?? '' : baseUrlOf(profile))}, ${messages.length} message(s)`);
     try {
-      const keys = await deps.keysFor(profile);
+      const [adapter, keys] = await Promise.all([loading, deps.keysFor(profile)]);
       const events = withRetries(
         () => adapter.stream({ profile, model, messages, params: opts.params, apiKey: keys.apiKey, secretKey: keys.secretKey, signal: caller, fetch: deps.fetch }),
         {

@@ -1,34 +1,36 @@
-// Provider kind → adapter. A new wire protocol is one new file and one line here.
+// Provider kind → adapter. A new wire protocol is one new file and one line here. Adapters (and
+// the openai SDK) load on first use, not at activation: esbuild keeps these dynamic imports lazy.
 import type { ProviderAdapter, ProviderKind } from '../core/types';
-import { AnthropicAdapter } from './anthropic';
-import { AzureOpenAiAdapter } from './azure';
-import { DashScopeAdapter } from './dashscope';
-import { ErnieAdapter } from './ernie';
-import { GeminiAdapter } from './gemini';
-import { OllamaAdapter } from './ollama';
-import { OpenAiChatAdapter } from './openai';
-import { OpenAiCompletionsAdapter } from './openaiCompletions';
-import { OpenAiResponsesAdapter } from './openaiResponses';
-import { GenericSseAdapter } from './sseGeneric';
 
-const adapters: Partial<Record<ProviderKind, ProviderAdapter>> = {
-  openai: new OpenAiChatAdapter(),
-  dashscope: new DashScopeAdapter(),
-  ernie: new ErnieAdapter(),
-  ollama: new OllamaAdapter(),
-  sse: new GenericSseAdapter(),
-  anthropic: new AnthropicAdapter(),
-  gemini: new GeminiAdapter(),
-  'azure-openai': new AzureOpenAiAdapter(),
-  'openai-completions': new OpenAiCompletionsAdapter(),
-  'openai-responses': new OpenAiResponsesAdapter(),
+const factories: Partial<Record<ProviderKind, () => Promise<ProviderAdapter>>> = {
+  openai: async () => new (await import('./openai')).OpenAiChatAdapter(),
+  'openai-completions': async () => new (await import('./openaiCompletions')).OpenAiCompletionsAdapter(),
+  'openai-responses': async () => new (await import('./openaiResponses')).OpenAiResponsesAdapter(),
+  'azure-openai': async () => new (await import('./azure')).AzureOpenAiAdapter(),
+  anthropic: async () => new (await import('./anthropic')).AnthropicAdapter(),
+  gemini: async () => new (await import('./gemini')).GeminiAdapter(),
+  ollama: async () => new (await import('./ollama')).OllamaAdapter(),
+  dashscope: async () => new (await import('./dashscope')).DashScopeAdapter(),
+  ernie: async () => new (await import('./ernie')).ErnieAdapter(),
+  sse: async () => new (await import('./sseGeneric')).GenericSseAdapter(),
 };
+
+/** One instance per kind (ERNIE's token cache lives in its instance). */
+const loaded = new Map<ProviderKind, Promise<ProviderAdapter>>();
 
 /** Registers an adapter built outside providers/ (vscode-lm lives in host/ because it needs 'vscode'). */
 export function registerAdapter(kind: ProviderKind, adapter: ProviderAdapter): void {
-  adapters[kind] = adapter;
+  loaded.set(kind, Promise.resolve(adapter));
 }
 
-export function adapterFor(kind: ProviderKind): ProviderAdapter | undefined {
-  return adapters[kind];
+/** The adapter for a kind, loading it on first use; undefined for a kind this build lacks. */
+export function adapterFor(kind: ProviderKind): Promise<ProviderAdapter> | undefined {
+  let adapter = loaded.get(kind);
+  if (!adapter) {
+    const make = factories[kind];
+    if (!make) return undefined;
+    adapter = make();
+    loaded.set(kind, adapter);
+  }
+  return adapter;
 }
