@@ -6,7 +6,8 @@ function bars(title, groups, unit, { log = false } = {}) {
   const w = 560, h = 260, left = 60, bottom = 40, top = 30;
   const values = groups.flatMap((g) => g.bars.map((b) => b.value)).filter((v) => v > 0);
   const max = Math.max(...values, 1);
-  const min = log ? Math.max(0.5, Math.min(...values)) : 0;
+  // Half the smallest value, so the smallest bar still shows on a log axis.
+  const min = log ? Math.max(0.5, Math.min(...values) / 2) : 0;
   const y = (v) => {
     const ph = h - top - bottom;
     if (!log) return h - bottom - (v / max) * ph;
