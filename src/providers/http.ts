@@ -1,7 +1,7 @@
 // The HTTP edge shared by adapters: one AbortController per attempt that the caller's signal, the
 // connect timeout (until headers) and the idle timeout (silence between body bytes) all abort.
 import { errorFromHttp, errorFromNetwork } from '../core/errors';
-import type { LlmErrorInfo, ProviderProfile } from '../core/types';
+import type { LlmErrorInfo, LlmEvent, ProviderProfile } from '../core/types';
 
 export const DEFAULT_CONNECT_MS = 60_000;
 export const DEFAULT_IDLE_MS = 120_000;
@@ -93,6 +93,12 @@ export class AttemptControl {
       return { kind: 'timeout', message: `The provider went silent for ${this.idleMs} ms mid-answer (timeouts.idleMs).`, retryable: true };
     }
     return undefined;
+  }
+
+  /** The terminal event for an aborted attempt: a timeout we caused, else the caller's cancel. */
+  abortEvent(): LlmEvent {
+    const timeout = this.timeoutError();
+    return timeout ? { type: 'error', error: timeout } : { type: 'end', finishReason: 'cancelled' };
   }
 
   /** An HTTP error response we watched, mapped from its real body. */

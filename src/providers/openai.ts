@@ -153,7 +153,7 @@ export class OpenAiChatAdapter implements ProviderAdapter {
         if (delta.tool_calls) for (const t of delta.tool_calls) tools.add(t);
         if (choice.finish_reason) native = choice.finish_reason;
       }
-      if (ctl.signal.aborted) return yield this.abortEvent(ctl);
+      if (ctl.signal.aborted) return yield ctl.abortEvent();
       if (native === undefined) {
         return yield {
           type: 'error',
@@ -171,33 +171,29 @@ export class OpenAiChatAdapter implements ProviderAdapter {
       if (usage) yield { type: 'usage', ...usage };
       yield { type: 'end', finishReason: normalizeFinishReason(native), nativeFinishReason: native };
     } catch (err) {
-      yield ctl.signal.aborted ? this.abortEvent(ctl) : { type: 'error', error: await this.mapError(err, ctl, url) };
+      yield ctl.signal.aborted ? ctl.abortEvent() : { type: 'error', error: await mapSdkError(err, ctl, url) };
     } finally {
       ctl.dispose();
     }
   }
+}
 
-  private abortEvent(ctl: AttemptControl): LlmEvent {
-    const timeout = ctl.timeoutError();
-    return timeout ? { type: 'error', error: timeout } : { type: 'end', finishReason: 'cancelled' };
-  }
-
-  private async mapError(err: unknown, ctl: AttemptControl, url: string): Promise<LlmErrorInfo> {
-    if (err instanceof APIUserAbortError) return { kind: 'unknown', message: 'aborted', retryable: false };
-    if (err instanceof APIConnectionError) return ctl.networkError(err.cause ?? err, url);
-    if (err instanceof APIError) {
-      if (err.status) {
-        const info = await ctl.httpError(err.headers);
-        if (info.message === `HTTP ${err.status}` || !info.message) info.message = `HTTP ${err.status} from ${safeOrigin(url)}`;
-        return info;
-      }
-      // An error object inside a 200 stream.
-      return errorFromHttp(ctl.status || 200, { error: err.error ?? { message: err.message } });
+/** An exception from the openai SDK (or from fetch under it) as LlmErrorInfo. */
+export async function mapSdkError(err: unknown, ctl: AttemptControl, url: string): Promise<LlmErrorInfo> {
+  if (err instanceof APIUserAbortError) return { kind: 'unknown', message: 'aborted', retryable: false };
+  if (err instanceof APIConnectionError) return ctl.networkError(err.cause ?? err, url);
+  if (err instanceof APIError) {
+    if (err.status) {
+      const info = await ctl.httpError(err.headers);
+      if (info.message === `HTTP ${err.status}` || !info.message) info.message = `HTTP ${err.status} from ${safeOrigin(url)}`;
+      return info;
     }
-    if (isNetworkFailure(err)) return ctl.networkError(err, url);
-    if (err instanceof SyntaxError) {
-      return { kind: 'protocol', message: `The server sent something that is not JSON in its stream: ${err.message}`, status: ctl.status || undefined, retryable: false };
-    }
-    return { kind: 'unknown', message: err instanceof Error ? err.message : String(err), retryable: false };
+    // An error object inside a 200 stream.
+    return errorFromHttp(ctl.status || 200, { error: err.error ?? { message: err.message } });
   }
+  if (isNetworkFailure(err)) return ctl.networkError(err, url);
+  if (err instanceof SyntaxError) {
+    return { kind: 'protocol', message: `The server sent something that is not JSON in its stream: ${err.message}`, status: ctl.status || undefined, retryable: false };
+  }
+  return { kind: 'unknown', message: err instanceof Error ? err.message : String(err), retryable: false };
 }

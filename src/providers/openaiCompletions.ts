@@ -1,12 +1,11 @@
 // The `openai-completions` kind: the legacy Completions API for instruct models (a prompt, not
 // messages), through the SDK. POST {baseUrl}/completions; text arrives in choices[0].text.
-import OpenAI, { APIConnectionError, APIError } from 'openai';
-import { errorFromHttp, safeOrigin } from '../core/errors';
+import OpenAI from 'openai';
 import { baseUrlOf } from '../core/profiles';
 import { cleanSseStream } from '../core/sse';
 import type { AdapterRequest, ChatMessage, LlmEvent, ProviderAdapter, Usage } from '../core/types';
 import { AttemptControl, htmlInsteadOfApi } from './http';
-import { normalizeFinishReason, normalizeUsage } from './openai';
+import { mapSdkError, normalizeFinishReason, normalizeUsage } from './openai';
 
 /** Messages as one prompt: a single user message is sent as it is; a conversation is labelled. */
 export function toPrompt(messages: ChatMessage[]): string {
@@ -38,20 +37,12 @@ export class OpenAiCompletionsAdapter implements ProviderAdapter {
         if (choice?.text) yield { type: 'text', text: choice.text };
         if (choice?.finish_reason) native = choice.finish_reason;
       }
-      if (ctl.signal.aborted) return yield ctl.timeoutError() ? { type: 'error', error: ctl.timeoutError()! } : { type: 'end', finishReason: 'cancelled' };
+      if (ctl.signal.aborted) return yield ctl.abortEvent();
       if (!native) return yield { type: 'error', error: { kind: 'protocol', message: 'The stream ended before the answer was complete (no finish reason).', status: ctl.status || undefined, retryable: true } };
       if (usage) yield { type: 'usage', ...usage };
       yield { type: 'end', finishReason: normalizeFinishReason(native), nativeFinishReason: native };
     } catch (err) {
-      if (ctl.signal.aborted) return yield ctl.timeoutError() ? { type: 'error', error: ctl.timeoutError()! } : { type: 'end', finishReason: 'cancelled' };
-      if (err instanceof APIConnectionError) return yield { type: 'error', error: ctl.networkError(err.cause ?? err, url) };
-      if (err instanceof APIError && err.status) {
-        const info = await ctl.httpError(err.headers);
-        if (info.message === `HTTP ${err.status}`) info.message = `HTTP ${err.status} from ${safeOrigin(url)}`;
-        return yield { type: 'error', error: info };
-      }
-      if (err instanceof APIError) return yield { type: 'error', error: errorFromHttp(ctl.status || 200, { error: err.error ?? { message: err.message } }) };
-      yield { type: 'error', error: { kind: 'unknown', message: err instanceof Error ? err.message : String(err), retryable: false } };
+      yield ctl.signal.aborted ? ctl.abortEvent() : { type: 'error', error: await mapSdkError(err, ctl, url) };
     } finally {
       ctl.dispose();
     }

@@ -87,23 +87,18 @@ export async function* runHttpAttempt(
         break;
       }
     }
-    if (ctl.signal.aborted) return yield abortEvent(ctl);
+    if (ctl.signal.aborted) return yield ctl.abortEvent();
     if (!terminal) {
       yield { type: 'error', error: { kind: 'protocol', message: 'The stream ended before the answer was complete: the connection was probably cut.', status: response.status, retryable: true } };
     }
   } catch (err) {
-    if (ctl.signal.aborted) return yield abortEvent(ctl);
+    if (ctl.signal.aborted) return yield ctl.abortEvent();
     yield { type: 'error', error: err instanceof SyntaxError
       ? { kind: 'protocol', message: `The server sent something that is not valid JSON: ${err.message}`, retryable: false }
       : ctl.networkError(err, url) };
   } finally {
     ctl.dispose();
   }
-}
-
-function abortEvent(ctl: AttemptControl): LlmEvent {
-  const timeout = ctl.timeoutError();
-  return timeout ? { type: 'error', error: timeout } : { type: 'end', finishReason: 'cancelled' };
 }
 
 /** Parses JSON, or undefined (for payloads that may be keep-alives or junk). */
