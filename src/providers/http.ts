@@ -101,6 +101,21 @@ export class AttemptControl {
     return timeout ? { type: 'error', error: timeout } : { type: 'end', finishReason: 'cancelled' };
   }
 
+  /**
+   * A stream that ended with no terminator and no finish reason: cut, never a normal end. The
+   * text so far stays with the caller; retryable (only before the first token, by the runner).
+   */
+  cutStreamError(sawAnything = true): LlmErrorInfo {
+    return {
+      kind: 'protocol',
+      message: sawAnything
+        ? 'The stream ended before the answer was complete (no finish reason, no terminator): the connection was probably cut.'
+        : 'The server closed the stream without sending an answer.',
+      status: this.status || undefined,
+      retryable: true,
+    };
+  }
+
   /** An HTTP error response we watched, mapped from its real body. */
   async httpError(headers?: unknown): Promise<LlmErrorInfo> {
     const text = (await this.errorBody) ?? '';

@@ -154,19 +154,7 @@ export class OpenAiChatAdapter implements ProviderAdapter {
         if (choice.finish_reason) native = choice.finish_reason;
       }
       if (ctl.signal.aborted) return yield ctl.abortEvent();
-      if (native === undefined) {
-        return yield {
-          type: 'error',
-          error: {
-            kind: 'protocol',
-            message: sawAnything
-              ? 'The stream ended before the answer was complete (no finish reason, no [DONE]): the connection was probably cut.'
-              : 'The server closed the stream without sending an answer.',
-            status: ctl.status || undefined,
-            retryable: true,
-          },
-        };
-      }
+      if (native === undefined) return yield { type: 'error', error: ctl.cutStreamError(sawAnything) };
       yield* tools.events();
       if (usage) yield { type: 'usage', ...usage };
       yield { type: 'end', finishReason: normalizeFinishReason(native), nativeFinishReason: native };

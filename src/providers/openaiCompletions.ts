@@ -38,7 +38,7 @@ export class OpenAiCompletionsAdapter implements ProviderAdapter {
         if (choice?.finish_reason) native = choice.finish_reason;
       }
       if (ctl.signal.aborted) return yield ctl.abortEvent();
-      if (!native) return yield { type: 'error', error: { kind: 'protocol', message: 'The stream ended before the answer was complete (no finish reason).', status: ctl.status || undefined, retryable: true } };
+      if (!native) return yield { type: 'error', error: ctl.cutStreamError() };
       if (usage) yield { type: 'usage', ...usage };
       yield { type: 'end', finishReason: normalizeFinishReason(native), nativeFinishReason: native };
     } catch (err) {

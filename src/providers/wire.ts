@@ -89,7 +89,7 @@ export async function* runHttpAttempt(
     }
     if (ctl.signal.aborted) return yield ctl.abortEvent();
     if (!terminal) {
-      yield { type: 'error', error: { kind: 'protocol', message: 'The stream ended before the answer was complete: the connection was probably cut.', status: response.status, retryable: true } };
+      yield { type: 'error', error: ctl.cutStreamError() };
     }
   } catch (err) {
     if (ctl.signal.aborted) return yield ctl.abortEvent();
