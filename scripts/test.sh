@@ -1,15 +1,39 @@
 #!/usr/bin/env bash
-# Every test layer, as `npm test` runs it: unit (plain Node + mocha, real HTTP on 127.0.0.1),
-# integration (mocha inside a real VS Code extension host), e2e (a real browser driving the real
-# workbench). All layers run even if one fails; the last line is the total.
+# Every test layer, as `npm test` runs it: lint (the layer rule of DESIGN.md + a typecheck of every
+# tsconfig), unit (plain Node + mocha, real HTTP on 127.0.0.1), integration (mocha inside a real VS
+# Code extension host), e2e (a real browser driving the real workbench). All layers run even if one
+# fails; the last line is the total (CI reads it: keep its format).
+# A layer that crashes before reporting would otherwise just add nothing to the total and look like
+# fewer tests: so a layer that exits non-zero or prints no result line is named as FAILED, both
+# when it ends and in the summary, and counts at least one failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund || exit 1
-node esbuild.js --tests || { echo "build failed"; exit 1; }
+if ! node esbuild.js --tests; then
+  echo "!!! build FAILED: no layer ran"
+  echo "total: 0 passed, 1 failed"
+  exit 1
+fi
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
-status=0
+passed=0; failed=0; failed_layers=(); summary=()
+
+# "P F" from a layer's log, or nothing when it printed no result line: mocha's own summary
+# ("N passing", "N failing") for unit, "layer: N passed, N failed" for the others.
+counts() {
+  local log="$results/$1.log" p f line
+  if [ "$1" = unit ]; then
+    p=$(grep -oE '^\s*[0-9]+ passing' "$log" | grep -oE '[0-9]+' | tail -1)
+    [ -n "$p" ] || return 0
+    f=$(grep -oE '^\s*[0-9]+ failing' "$log" | grep -oE '[0-9]+' | tail -1)
+    echo "$p ${f:-0}"
+  else
+    line=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    [ -n "$line" ] && echo "$line" | cut -d' ' -f1,3
+  fi
+}
+
 layer() {
   local name=$1; shift
   echo "=== $name: $*"
@@ -17,21 +41,37 @@ layer() {
   "$@" 2>&1 | tee "$results/$name.log"
   local rc=${PIPESTATUS[0]}
   echo "=== $name finished in $((SECONDS - started)) s (exit $rc)"
-  [ "$rc" = 0 ] || status=1
+  local c p f crash=""
+  c=$(counts "$name")
+  if [ -z "$c" ]; then
+    p=0; f=1; crash="exited $rc with no result line — its tests did not run"
+  else
+    read -r p f <<<"$c"
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; crash="exited $rc although it reported no failed test"; fi
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" = 0 ]; then summary+=("    $name: $p passed, 0 failed"); return; fi
+  echo "!!! $name layer FAILED: ${crash:-$f failed}"
+  failed_layers+=("$name")
+  summary+=("!!! $name: $p passed, $f failed${crash:+ ($crash)}")
 }
+
+# Each check counts as one test in the total; a failing check still leaves the result line behind.
+lint() {
+  local p=0 f=0
+  if node scripts/lint-layers.mjs; then p=$((p + 1)); else f=$((f + 1)); fi
+  if npm run -s typecheck; then p=$((p + 1)); else f=$((f + 1)); fi
+  echo "lint: $p passed, $f failed"
+  [ "$f" = 0 ]
+}
+
+layer lint lint
 layer unit npx mocha --config test/unit/.mocharc.json
 layer integration node test/run/integration.mjs
 layer e2e node test/run/e2e.mjs
 
-passed=0; failed=0
-# mocha's own summary ("N passing", "N failing") for unit; "layer: N passed, N failed" for the others.
-p=$(grep -oE '^\s*[0-9]+ passing' "$results/unit.log" | grep -oE '[0-9]+' | tail -1); passed=$((passed + ${p:-0}))
-f=$(grep -oE '^\s*[0-9]+ failing' "$results/unit.log" | grep -oE '[0-9]+' | tail -1); failed=$((failed + ${f:-0}))
-for name in integration e2e; do
-  line=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$results/$name.log" | tail -1)
-  if [ -z "$line" ]; then failed=$((failed + 1)); echo "($name printed no result line: counted as a failure)"; continue; fi
-  passed=$((passed + $(echo "$line" | cut -d' ' -f1))); failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
-done
-[ "$status" = 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+if [ ${#failed_layers[@]} -gt 0 ]; then list=$(printf ', %s' "${failed_layers[@]}"); echo "!!! FAILED layers: ${list:2}"; fi
 echo "total: $passed passed, $failed failed"
-exit $status
+[ "$failed" = 0 ]
