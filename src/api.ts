@@ -1,6 +1,7 @@
 // The public API returned by activate(), in the spirit of LangChain's Runnable. Every surface of
 // the extension (the ask command, the chat view) goes through `streamEvents` too.
-import { LlmError, safeOrigin } from './core/errors';
+import { Answer, foldAnswer, type Outcome } from './core/answer';
+import { configError, internalError, LlmError, noProfileError, safeOrigin } from './core/errors';
 import { baseUrlOf } from './core/profiles';
 import { withRetries } from './core/retry';
 import type { CallOptions, ChatMessage, LlmEvent, Prompt, ProviderProfile } from './core/types';
@@ -55,24 +56,21 @@ export function createApi(deps: ApiDeps): AskLlmApi {
     const id = ++requestCounter;
     const profile = resolveProfile(deps, opts.provider);
     if (!profile) {
-      const message = opts.provider
-        ? `No provider profile "${opts.provider}" in askLlm.providers.`
-        : 'No provider is configured. Run "Ask LLM: Select Provider…" to add one.';
-      log('warn', `#${id} ${message}`);
-      return yield { type: 'error', error: { kind: 'notFound', message, retryable: false } };
+      const error = noProfileError(opts.provider);
+      log('warn', `#${id} ${error.message}`);
+      return yield { type: 'error', error };
     }
     const loading = adapterFor(profile.kind);
     if (!loading) {
-      const message = `Provider kind "${profile.kind}" (profile "${profile.id}") is not supported by this version of Ask LLM.`;
-      log('warn', `#${id} ${message}`);
-      return yield { type: 'error', error: { kind: 'badRequest', message, retryable: false } };
+      const error = configError('badRequest', `Provider kind "${profile.kind}" (profile "${profile.id}") is not supported by this version of Ask LLM.`);
+      log('warn', `#${id} ${error.message}`);
+      return yield { type: 'error', error };
     }
     const caller = opts.signal ?? new AbortController().signal;
     const model = opts.model ?? profile.model;
     const messages = toMessages(prompt, opts.system ?? deps.systemPrompt?.());
-    const started = Date.now();
-    let firstTokenAt: number | undefined;
-    let chars = 0;
+    // The log line at the end comes from the same fold every surface uses.
+    const answer = new Answer();
     log('info', `#${id} → ${profile.id} (${profile.kind}) ${model} at ${safeOrigin(profile.kind === 'sse' ? profile.url ?? '' : baseUrlOf(profile))}, ${messages.length} message(s)`);
     try {
       const [adapter, keys] = await Promise.all([loading, deps.keysFor(profile)]);
@@ -86,45 +84,33 @@ export function createApi(deps: ApiDeps): AskLlmApi {
         },
       );
       for await (const ev of events) {
-        if ((ev.type === 'text' || ev.type === 'reasoning') && firstTokenAt === undefined) firstTokenAt = Date.now();
-        if (ev.type === 'text') chars += ev.text.length;
-        if (ev.type === 'end') {
-          log('info', `#${id} ← ${ev.finishReason}${ev.nativeFinishReason ? ` (${ev.nativeFinishReason})` : ''}, first token ${firstTokenAt === undefined ? 'none' : `${firstTokenAt - started} ms`}, ${Date.now() - started} ms, ${chars} chars`);
-        } else if (ev.type === 'error') {
-          log('error', `#${id} ✗ ${ev.error.kind}${ev.error.status ? ` ${ev.error.status}` : ''}: ${ev.error.message} (after ${Date.now() - started} ms, ${chars} chars kept)`);
-        }
+        answer.apply(ev);
+        if (ev.type === 'end' || ev.type === 'error') log(ev.type === 'end' ? 'info' : 'error', `#${id} ${describeOutcome(answer.outcome())}`);
         yield ev;
       }
     } catch (err) {
       // Adapters report failures as events; anything thrown here is a bug, still shown as an error.
-      const message = err instanceof Error ? err.message : String(err);
-      log('error', `#${id} ✗ internal: ${err instanceof Error ? err.stack : message}`);
-      yield { type: 'error', error: { kind: 'unknown', message, retryable: false } };
+      log('error', `#${id} ✗ internal: ${err instanceof Error ? err.stack : String(err)}`);
+      yield { type: 'error', error: internalError(err) };
     }
   }
 
   async function* stream(prompt: Prompt, opts: CallOptions = {}): AsyncGenerator<string> {
-    let text = '';
+    const answer = new Answer();
     for await (const ev of streamEvents(prompt, opts)) {
-      if (ev.type === 'text') {
-        text += ev.text;
-        yield ev.text;
-      } else if (ev.type === 'error') {
-        throw new LlmError(ev.error, text);
-      }
+      answer.apply(ev);
+      if (ev.type === 'text') yield ev.text;
+      else if (ev.type === 'error') throw new LlmError(ev.error, answer.text);
     }
   }
 
   async function invoke(prompt: Prompt, opts: CallOptions = {}): Promise<string> {
-    let text = '';
-    for await (const ev of streamEvents(prompt, opts)) {
-      if (ev.type === 'text') text += ev.text;
-      else if (ev.type === 'error') throw new LlmError(ev.error, text);
-      else if (ev.type === 'end' && ev.finishReason === 'cancelled') {
-        throw Object.assign(new LlmError({ kind: 'unknown', message: 'The request was cancelled.', retryable: false }, text), { name: 'AbortError' });
-      }
+    const outcome = await foldAnswer(streamEvents(prompt, opts), []);
+    if (outcome.error) throw new LlmError(outcome.error, outcome.text);
+    if (outcome.finishReason === 'cancelled') {
+      throw Object.assign(new LlmError({ kind: 'unknown', message: 'The request was cancelled.', retryable: false }, outcome.text), { name: 'AbortError' });
     }
-    return text;
+    return outcome.text;
   }
 
   async function batch(prompts: Prompt[], opts: CallOptions = {}): Promise<string[]> {
@@ -141,4 +127,14 @@ export function createApi(deps: ApiDeps): AskLlmApi {
   }
 
   return { invoke, stream, streamEvents, batch };
+}
+
+/** One log line for an ended answer: how it ended, time to first token, duration, size, speed. */
+export function describeOutcome(o: Outcome): string {
+  const t = o.timing;
+  const how = o.error
+    ? `✗ ${o.error.kind}${o.error.status ? ` ${o.error.status}` : ''}: ${o.error.message}`
+    : `← ${o.finishReason}${o.nativeFinishReason ? ` (${o.nativeFinishReason})` : ''}`;
+  const speed = t.tokensPerSecond === undefined ? '' : `, ${t.tokensPerSecond.toFixed(1)} tok/s`;
+  return `${how}, first token ${t.firstTokenMs === undefined ? 'none' : `${t.firstTokenMs} ms`}, ${t.durationMs} ms, ${o.text.length} chars${o.error ? ' kept' : ''}, ${t.outputTokens}${t.tokensEstimated ? ' deltas' : ' tokens'}${speed}`;
 }

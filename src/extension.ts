@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { createApi, type AskLlmApi } from './api';
 import { hintFor } from './core/errors';
 import { labelOf } from './core/profiles';
-import { AskCommand } from './host/askCommand';
+import { AskCommand, askResult } from './host/askCommand';
 import type { ChatDeps } from './host/chatDeps';
 import { ChatViewProvider } from './host/chatView';
 import { Config } from './host/config';
@@ -56,8 +56,7 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
     api, config, log, status,
     askInChat: async (prompt) => {
       await chat.reveal();
-      const r = await chat.ask(prompt);
-      return r.error ? { text: r.text, finishReason: 'error', error: r.error } : { text: r.text, finishReason: r.finishReason as never };
+      return askResult(await chat.ask(prompt));
     },
   });
 

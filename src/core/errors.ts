@@ -92,8 +92,11 @@ export function describeBody(body: unknown): { message?: string; code?: string }
   return { message, code };
 }
 
-/** An HTTP error response (status ≥ 400, or an error body with a 200) as LlmErrorInfo. */
-export function errorFromHttp(status: number, body: unknown, headers?: unknown): LlmErrorInfo {
+/**
+ * An HTTP error response (status ≥ 400, or an error body with a 200) as LlmErrorInfo. With `url`,
+ * a body that says nothing names the status and where it came from.
+ */
+export function errorFromHttp(status: number, body: unknown, headers?: unknown, url?: string): LlmErrorInfo {
   const { message, code } = describeBody(body);
   let kind = kindForStatus(status);
   const byCode = code ? kindForCode(code) : undefined;
@@ -102,13 +105,125 @@ export function errorFromHttp(status: number, body: unknown, headers?: unknown):
   if (byCode && (status < 400 || byCode === 'quota' || kind === 'badRequest' || kind === 'unknown')) kind = byCode;
   const info: LlmErrorInfo = {
     kind,
-    message: message ?? `HTTP ${status}`,
+    message: message ?? `HTTP ${status}${url ? ` from ${safeOrigin(url)}` : ''}`,
     status,
     retryable: isRetryableKind(kind),
   };
   const after = retryAfterMs(headerLookup(headers)) ?? retryDelayInBody(body);
   if (after !== undefined) info.retryAfterMs = after;
   return info;
+}
+
+/**
+ * An error the provider wrote into a stream that had begun well (an error event, an NDJSON
+ * `{"error": …}` line), decided by its code or its words; `fallback` when neither says.
+ */
+export function errorInStream(body: unknown, fallback: ErrorKind = 'unknown'): LlmErrorInfo {
+  const info = errorFromHttp(200, body);
+  if (info.kind === 'unknown') info.kind = /not found/i.test(info.message) ? 'notFound' : fallback;
+  info.retryable = isRetryableKind(info.kind);
+  return info;
+}
+
+/** Baidu ERNIE's numeric error codes (from the Qianfan SDK's APIErrorCode) → our kinds. */
+const ERNIE_KINDS: Record<number, ErrorKind> = {
+  110: 'auth', 111: 'auth', 13: 'auth', 14: 'auth', 15: 'auth',
+  4: 'quota', 17: 'quota', 19: 'quota',
+  18: 'rateLimit', 336501: 'rateLimit', 336502: 'rateLimit',
+  336100: 'overloaded', 2: 'server', 336000: 'server',
+  336003: 'badRequest', 336001: 'badRequest', 336002: 'badRequest', 336006: 'badRequest',
+  6: 'permission', 3: 'notFound',
+};
+
+export function errorFromErnie(code: number, message: string): LlmErrorInfo {
+  const kind = ERNIE_KINDS[code] ?? 'unknown';
+  return { kind, message: `ERNIE error ${code}: ${message}`, status: 200, retryable: isRetryableKind(kind) };
+}
+
+/** ERNIE's OAuth endpoint gave no access token: the API key or the secret key is wrong. */
+export function ernieTokenError(status: number, detail: string | undefined): LlmErrorInfo {
+  return {
+    kind: 'auth',
+    message: `ERNIE could not get an access token: ${detail ?? `HTTP ${status}`}. Check the API key and secret key.`,
+    status,
+    retryable: false,
+  };
+}
+
+/** VS Code's LanguageModelError codes (the `vscode-lm` kind) → our kinds. */
+export function errorFromLanguageModel(code: string, message: string): LlmErrorInfo {
+  const kinds: Record<string, ErrorKind> = { NoPermissions: 'permission', Blocked: 'permission', NotFound: 'notFound' };
+  const kind = kinds[code] ?? 'unknown';
+  return { kind, message: kind === 'permission' ? `${message} (allow Ask LLM to use this model when VS Code asks)` : message, retryable: false };
+}
+
+/** The profile a call names does not exist, or none is configured. */
+export function noProfileError(id?: string): LlmErrorInfo {
+  return configError('notFound', id
+    ? `No provider profile "${id}" in askLlm.providers.`
+    : 'No provider is configured. Run "Ask LLM: Select Provider…" to add one.');
+}
+
+/** A 2xx answer that is a web page, not an API stream: a wrong base URL or a login portal. */
+export function htmlPageError(url: string): LlmErrorInfo {
+  return {
+    kind: 'protocol',
+    message: `${safeOrigin(url)} answered with an HTML page, not an API response. The base URL is probably wrong (OpenAI-compatible URLs usually end in /v1), or a proxy or login page is in the way.`,
+    retryable: false,
+  };
+}
+
+/** A body or event that should have been JSON and was not. */
+export function invalidJsonError(detail: string, status?: number): LlmErrorInfo {
+  return { kind: 'protocol', message: `The server sent something that is not valid JSON: ${detail}`, ...(status ? { status } : {}), retryable: false };
+}
+
+/**
+ * A stream that ended with no terminator and no finish reason: cut, never a normal end. The
+ * text so far stays with the caller; retryable (only before the first token, by the runner).
+ */
+export function cutStreamError(sawAnything: boolean, status?: number): LlmErrorInfo {
+  return {
+    kind: 'protocol',
+    message: sawAnything
+      ? 'The stream ended before the answer was complete (no finish reason, no terminator): the connection was probably cut.'
+      : 'The server closed the stream without sending an answer.',
+    ...(status ? { status } : {}),
+    retryable: true,
+  };
+}
+
+/** Our own timeouts: no headers within connectMs, or silence mid-stream longer than idleMs. */
+export function timeoutError(which: 'connect' | 'idle', ms: number): LlmErrorInfo {
+  return which === 'connect'
+    ? { kind: 'timeout', message: `No response within ${ms} ms (timeouts.connectMs).`, retryable: true }
+    : { kind: 'timeout', message: `The provider went silent for ${ms} ms mid-answer (timeouts.idleMs).`, retryable: true };
+}
+
+/** A request that never left: no such profile, a kind this build lacks, missing keys. */
+export function configError(kind: 'notFound' | 'badRequest' | 'auth', message: string): LlmErrorInfo {
+  return { kind, message, retryable: false };
+}
+
+/** Something of ours threw (a bug): still an error event, never a lost answer. */
+export function internalError(err: unknown): LlmErrorInfo {
+  return { kind: 'unknown', message: err instanceof Error ? err.message : String(err), retryable: false };
+}
+
+/** undici's failures: `fetch failed` / `terminated` with a socket error somewhere in the cause chain. */
+export function isNetworkFailure(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (typeof e.code === 'string' && /^(E[A-Z]+|UND_ERR)/.test(e.code)) return true;
+    if (e.message === 'terminated' || e.message === 'fetch failed') return true;
+  }
+  return false;
+}
+
+/** Any exception from a request under way, once aborts are ruled out: network, bad JSON, or a bug. */
+export function errorFromException(err: unknown, url: string, status?: number): LlmErrorInfo {
+  if (isNetworkFailure(err)) return errorFromNetwork(err, url);
+  if (err instanceof SyntaxError) return invalidJsonError(err.message, status);
+  return internalError(err);
 }
 
 /** Google's RetryInfo in an error body: `details: [{ retryDelay: "17s" }]`. */

@@ -1,10 +1,6 @@
 // Provider profiles from unknown JSON (the user's settings): validated, never thrown at.
-import type { ProviderKind, ProviderProfile } from './types';
+import { PROVIDER_KINDS, type ProviderKind, type ProviderProfile } from './types';
 
-export const PROVIDER_KINDS: readonly ProviderKind[] = [
-  'openai', 'openai-completions', 'openai-responses', 'azure-openai', 'anthropic', 'ollama',
-  'dashscope', 'ernie', 'gemini', 'sse', 'vscode-lm',
-];
 
 export const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
   openai: 'https://api.openai.com/v1',
@@ -52,7 +48,7 @@ export function parseProfiles(raw: unknown): ParseResult {
     };
     const id = str('id', true);
     const kind = str('kind', true) as ProviderKind | undefined;
-    if (kind && !PROVIDER_KINDS.includes(kind)) problems.push(`"kind" must be one of ${PROVIDER_KINDS.join(', ')}`);
+    if (kind && !(PROVIDER_KINDS as readonly string[]).includes(kind)) problems.push(`"kind" must be one of ${PROVIDER_KINDS.join(', ')}`);
     const model = str('model', kind !== 'vscode-lm') ?? '';
     const baseUrl = str('baseUrl');
     if (baseUrl && !/^https?:\/\/[^/]/i.test(baseUrl)) problems.push(`"baseUrl" must start with http:// or https:// (got "${baseUrl}")`);

@@ -35,9 +35,16 @@ export type LlmEvent =
   | { type: 'end'; finishReason: FinishReason; nativeFinishReason?: string }
   | { type: 'error'; error: LlmErrorInfo };
 
-export type ProviderKind =
-  | 'openai' | 'openai-completions' | 'openai-responses' | 'azure-openai' | 'anthropic' | 'ollama'
-  | 'dashscope' | 'ernie' | 'gemini' | 'sse' | 'vscode-lm';
+/**
+ * Every provider kind, the one list: the type below, profile validation, the adapter table, the
+ * picker's presets and package.json's enum all come from it or are checked against it by a test.
+ */
+export const PROVIDER_KINDS = [
+  'openai', 'openai-completions', 'openai-responses', 'azure-openai', 'anthropic', 'ollama',
+  'dashscope', 'ernie', 'gemini', 'sse', 'vscode-lm',
+] as const;
+
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /** A provider profile as the user writes it in `askLlm.providers` (after validation). */
 export interface ProviderProfile {

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { resolveProfile, type AskLlmApi } from '../api';
-import { hintFor } from '../core/errors';
+import { hintFor, noProfileError } from '../core/errors';
 import { labelOf } from '../core/profiles';
-import { DeltaBatcher } from '../core/pump';
-import type { ChatMessage, FinishReason, LlmErrorInfo, ProviderProfile } from '../core/types';
+import { foldAnswer, type Outcome, type Sink } from '../core/answer';
+import type { ChatMessage, LlmErrorInfo, ProviderProfile } from '../core/types';
 import type { Config } from './config';
-import { EditorSink, isReadOnly } from './editorSink';
+import { DocumentWriter, isReadOnly } from './documentSink';
 import type { StatusBar } from './statusBar';
 
 export type AskTarget = 'cursor' | 'chat' | 'newDocument';
@@ -16,11 +16,24 @@ export interface AskArgs {
   target?: AskTarget;
 }
 
-/** What `askLlm.ask` resolves with. `finishReason` is 'error' exactly when `error` is set. */
-export interface AskResult {
-  text: string;
-  finishReason: FinishReason | 'error';
-  error?: LlmErrorInfo;
+/** What `askLlm.ask` resolves with (the contract): the outcome's text, how it ended, and why it failed. */
+export type AskResult = Pick<Outcome, 'text' | 'finishReason' | 'error'>;
+
+export function askResult(o: Outcome): AskResult {
+  return o.error ? { text: o.text, finishReason: 'error', error: o.error } : { text: o.text, finishReason: o.finishReason };
+}
+
+/** The progress notification as a sink: how much has arrived, at most four times a second. */
+function progressSink(progress: vscode.Progress<{ message?: string }>): Sink {
+  let last = 0;
+  return {
+    write: (_batch, answer) => {
+      if (Date.now() - last < 250) return;
+      last = Date.now();
+      progress.report({ message: `${answer.text.length} characters` });
+    },
+    finish: () => progress.report({ message: 'finishing…' }),
+  };
 }
 
 export interface AskDeps {
@@ -70,11 +83,7 @@ export class AskCommand {
     const interactive = !args;
     const profile = resolveProfile(this.deps.config, args?.provider);
     if (!profile) {
-      const error: LlmErrorInfo = {
-        kind: 'notFound',
-        message: args?.provider ? `No provider profile "${args.provider}" in askLlm.providers.` : 'No provider is configured.',
-        retryable: false,
-      };
+      const error = noProfileError(args?.provider);
       void vscode.window.showWarningMessage(`Ask LLM: ${error.message}`, 'Select Provider…').then((c) => {
         if (c) void vscode.commands.executeCommand('askLlm.selectProvider');
       });
@@ -124,66 +133,52 @@ export class AskCommand {
       },
       onRejected: () => void moveToNewDocument(),
     };
-    let sink = new EditorSink(editor, editor.document, position, events);
+    let writer = new DocumentWriter(editor, editor.document, events);
+    const offset = editor.document.offsetAt(position);
+    let range = writer.range({ start: offset, end: offset });
+    // The sink the fold sees stays the same when the answer moves to a new document.
+    const documentSink: Sink = {
+      write: (batch) => range.write(batch),
+      finish: () => writer.settle(),
+    };
     const moveToNewDocument = async () => {
-      const rest = sink.takePending();
-      sink.dispose();
+      const rest = writer.takePending();
+      writer.dispose();
       void vscode.window.showWarningMessage('Ask LLM: the document is read-only; the answer continues in a new document.');
       const next = await openNewDocument();
-      sink = new EditorSink(next, next.document, new vscode.Position(0, 0), events);
-      sink.push(rest);
+      writer = new DocumentWriter(next, next.document, events);
+      range = writer.range({ start: 0, end: 0 });
+      writer.push(range, rest);
     };
-    const batcher = new DeltaBatcher((b) => sink.push(b.text));
-    let text = '';
-    let finishReason = 'error' as AskResult['finishReason'];
-    let error = undefined as LlmErrorInfo | undefined;
+    let outcome: Outcome | undefined;
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Ask LLM: ${labelOf(profile)} · ${profile.model}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => ctl.abort());
           progress.report({ message: 'waiting for the first token…' });
-          let lastReport = 0;
-          for await (const ev of this.deps.api.streamEvents(messages, { provider: profile.id, signal: ctl.signal })) {
-            switch (ev.type) {
-              case 'text':
-                text += ev.text;
-                batcher.push('text', ev.text);
-                if (Date.now() - lastReport > 250) {
-                  lastReport = Date.now();
-                  progress.report({ message: `${text.length} characters` });
-                }
-                break;
-              case 'end':
-                finishReason = ev.finishReason;
-                break;
-              case 'error':
-                error = ev.error;
-                break;
-              case 'start': case 'reasoning': case 'toolCall': case 'usage':
-                break;
-            }
-          }
-          batcher.flush();
-          progress.report({ message: 'finishing…' });
-          await sink.finish();
-          this.deps.log.info(`editor: ${text.length} chars in ${sink.edits} edit(s), one undo step`);
+          outcome = await foldAnswer(
+            this.deps.api.streamEvents(messages, { provider: profile.id, signal: ctl.signal }),
+            [documentSink, progressSink(progress)],
+            { onSinkError: (err) => this.deps.log.error(`editor sink: ${String(err)}`) },
+          );
+          this.deps.log.info(`editor: ${outcome.text.length} chars in ${writer.edits} edit(s), one undo step`);
         },
       );
     } finally {
-      batcher.dispose();
-      sink.dispose();
+      writer.dispose();
       this.runs.delete(ctl);
       this.deps.status.setBusy('editor', false);
     }
-    if (closedQuietly) return { text, finishReason: 'cancelled' };
-    if (error) {
-      this.notify(error, profile, retryArgs);
-      return { text, finishReason: 'error', error };
+    const o = outcome!;
+    if (closedQuietly) return { text: o.text, finishReason: 'cancelled' };
+    if (o.error) {
+      this.notify(o.error, profile, retryArgs);
+      return askResult(o);
     }
-    if (finishReason === 'length') void vscode.window.showWarningMessage('Ask LLM: the answer was cut off at the token limit (max_tokens).');
-    if (finishReason === 'contentFilter') void vscode.window.showWarningMessage('Ask LLM: the provider stopped the answer with its content filter.');
-    return { text, finishReason };
+    if (o.finishReason === 'length') void vscode.window.showWarningMessage('Ask LLM: the answer was cut off at the token limit (max_tokens).');
+    if (o.finishReason === 'contentFilter') void vscode.window.showWarningMessage('Ask LLM: the provider stopped the answer with its content filter.');
+    return askResult(o);
   }
 
   /** Tells the user what went wrong and what to do, without blocking the command's result. */

@@ -1,20 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { DeltaBatcher } from '../core/pump';
-import type { ChatMessage, LlmErrorInfo } from '../core/types';
-import { isWebviewMessage, type HostMessage, type UiMessage, type WebviewMessage } from '../shared/protocol';
+import { foldAnswer, type Outcome, type Sink } from '../core/answer';
+import type { ChatMessage } from '../core/types';
+import { assertNever, isWebviewMessage, type HostMessage, type UiMessage, type WebviewMessage } from '../shared/protocol';
 import type { ChatDeps } from './chatDeps';
 import { ChatHistory } from './history';
-
-export interface ChatOutcome {
-  text: string;
-  finishReason: string;
-  error?: LlmErrorInfo;
-}
 
 interface Running {
   message: UiMessage;
   controller: AbortController;
-  done: Promise<ChatOutcome>;
+  done: Promise<Outcome>;
 }
 
 let counter = 0;
@@ -49,15 +44,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
     view.webview.html = this.html(view.webview);
-    this.subs.push(
+    // Listeners live as long as this view: VS Code resolves a new one after the view is disposed.
+    const listeners = [
       view.webview.onDidReceiveMessage((m: unknown) => {
         if (isWebviewMessage(m)) void this.handle(m);
         else this.deps.log.warn(`chat view sent an unexpected message: ${JSON.stringify(m).slice(0, 200)}`);
       }),
-      view.onDidDispose(() => {
-        if (this.view === view) this.view = undefined;
-      }),
-    );
+    ];
+    listeners.push(view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
+      for (const l of listeners) l.dispose();
+    }));
   }
 
   async reveal(): Promise<void> {
@@ -65,7 +62,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /** Sends `prompt` as if typed, and resolves when its answer ends. */
-  async ask(prompt: string): Promise<ChatOutcome> {
+  async ask(prompt: string): Promise<Outcome> {
     return this.send(prompt);
   }
 
@@ -84,7 +81,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /** Answers the last question again (after an error or a stop). */
-  async retry(): Promise<ChatOutcome | undefined> {
+  async retry(): Promise<Outcome | undefined> {
     if (this.running) return undefined;
     const last = this.messages[this.messages.length - 1];
     if (last?.role === 'assistant') {
@@ -108,6 +105,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'setApiKey': await vscode.commands.executeCommand('askLlm.setApiKey'); return;
       case 'copy': await vscode.env.clipboard.writeText(m.text); return;
       case 'insertAtCursor': return this.insert(m.text);
+      default: return assertNever(m);
     }
   }
 
@@ -121,7 +119,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     await editor.edit((b) => b.replace(editor.selection, text));
   }
 
-  private async send(text: string): Promise<ChatOutcome> {
+  private async send(text: string): Promise<Outcome> {
     if (this.running) {
       // One answer at a time: a new question stops the one in flight (its text so far stays).
       this.running.controller.abort();
@@ -134,7 +132,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return this.answer();
   }
 
-  private async answer(): Promise<ChatOutcome> {
+  private async answer(): Promise<Outcome> {
     const provider = this.deps.activeProvider();
     const context: ChatMessage[] = this.messages
       .filter((m) => m.role === 'user' || (m.text && m.status !== 'streaming'))
@@ -155,35 +153,29 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
-  private async stream(message: UiMessage, context: ChatMessage[], controller: AbortController): Promise<ChatOutcome> {
-    const batcher = new DeltaBatcher((b) => {
-      message.text += b.text;
-      if (b.reasoning) message.reasoning = (message.reasoning ?? '') + b.reasoning;
-      this.post({ type: 'delta', id: message.id, ...(b.text ? { text: b.text } : {}), ...(b.reasoning ? { reasoning: b.reasoning } : {}) });
-      this.history.saveSoon(message);
+  private async stream(message: UiMessage, context: ChatMessage[], controller: AbortController): Promise<Outcome> {
+    return foldAnswer(this.deps.streamEvents(context, { signal: controller.signal }), [this.messageSink(message)], {
+      onSinkError: (err) => this.deps.log.error(`chat sink: ${String(err)}`),
     });
-    let finishReason = 'stop';
-    let error: LlmErrorInfo | undefined;
-    try {
-      for await (const ev of this.deps.streamEvents(context, { signal: controller.signal })) {
-        switch (ev.type) {
-          case 'text': batcher.push('text', ev.text); break;
-          case 'reasoning': batcher.push('reasoning', ev.text); break;
-          case 'end': finishReason = ev.finishReason; break;
-          case 'error': error = ev.error; break;
-          case 'start': case 'usage': case 'toolCall': break;
-        }
-      }
-    } finally {
-      batcher.flush();
-      batcher.dispose();
-    }
-    message.status = error ? 'error' : finishReason === 'cancelled' ? 'cancelled' : 'done';
-    message.finishReason = error ? undefined : finishReason;
-    if (error) message.error = { ...error, hint: this.deps.hintFor(error) };
-    this.post({ type: 'messageDone', id: message.id, status: message.status, finishReason: message.finishReason, error: message.error });
-    await this.history.save(this.messages, [message]);
-    return { text: message.text, finishReason: error ? 'error' : finishReason, error };
+  }
+
+  /** The chat message as a sink: batches become `delta` posts (about one a frame) and a throttled save. */
+  private messageSink(message: UiMessage): Sink {
+    return {
+      write: (b) => {
+        message.text += b.text;
+        if (b.reasoning) message.reasoning = (message.reasoning ?? '') + b.reasoning;
+        this.post({ type: 'delta', id: message.id, ...(b.text ? { text: b.text } : {}), ...(b.reasoning ? { reasoning: b.reasoning } : {}) });
+        this.history.saveSoon(message);
+      },
+      finish: async (o) => {
+        message.status = o.error ? 'error' : o.finishReason === 'cancelled' ? 'cancelled' : 'done';
+        message.finishReason = o.error ? undefined : o.finishReason;
+        if (o.error) message.error = { ...o.error, hint: this.deps.hintFor(o.error) };
+        this.post({ type: 'messageDone', id: message.id, status: message.status, finishReason: message.finishReason, error: message.error });
+        await this.history.save(this.messages, [message]);
+      },
+    };
   }
 
   private snapshot(): void {
@@ -195,7 +187,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
+    const nonce = randomBytes(18).toString('base64url');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'chat.css'));
     const csp = [

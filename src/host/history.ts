@@ -19,7 +19,8 @@ export class ChatHistory {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private streaming: UiMessage | undefined;
 
-  constructor(private readonly state: vscode.Memento) {}
+  /** `saveDelayMs`: at most one write of the streaming answer per this interval. */
+  constructor(private readonly state: vscode.Memento, private readonly saveDelayMs = 1000) {}
 
   /** The stored conversation; an answer that was streaming when the window went away is marked cancelled. */
   load(): UiMessage[] {
@@ -54,7 +55,7 @@ export class ChatHistory {
       this.timer = undefined;
       const m = this.streaming;
       if (m) void this.state.update(messageKey(m.id), { ...m });
-    }, 1000);
+    }, this.saveDelayMs);
   }
 
   dispose(): void {

@@ -1,42 +1,9 @@
 import * as vscode from 'vscode';
 import { baseUrlOf, labelOf } from '../core/profiles';
-import type { ProviderKind, ProviderProfile } from '../core/types';
+import { PRESETS } from '../core/presets';
+import type { ProviderProfile } from '../core/types';
 import type { Config } from './config';
 import type { KeyName, Keys } from './secrets';
-
-interface Preset {
-  label: string;
-  detail: string;
-  kind: ProviderKind;
-  id: string;
-  /** Base URL (or, for `sse`, the endpoint URL) offered for editing; undefined: not asked. */
-  baseUrl?: string;
-  model: string;
-  /** What the model field is called for this kind. */
-  modelPrompt?: string;
-  needsKey: boolean;
-  extra?: Partial<ProviderProfile>;
-}
-
-/** Ready-made profiles for "Add provider…": the user confirms URL and model, then gives the key. */
-export const PRESETS: Preset[] = [
-  { label: 'OpenAI', detail: 'api.openai.com — Chat Completions', kind: 'openai', id: 'openai', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', needsKey: true },
-  { label: 'Alibaba DashScope — Qwen (OpenAI-compatible mode)', detail: 'dashscope.aliyuncs.com/compatible-mode/v1', kind: 'openai', id: 'qwen', baseUrl: 'https://dashscope.aliyuncs.com/compatible-mode/v1', model: 'qwen-plus', needsKey: true },
-  { label: 'Alibaba DashScope — Qwen (native API)', detail: 'dashscope.aliyuncs.com text-generation, incremental output', kind: 'dashscope', id: 'dashscope', baseUrl: 'https://dashscope.aliyuncs.com', model: 'qwen-plus', needsKey: true },
-  { label: 'DeepSeek', detail: 'api.deepseek.com', kind: 'openai', id: 'deepseek', baseUrl: 'https://api.deepseek.com', model: 'deepseek-chat', needsKey: true },
-  { label: 'Baidu ERNIE (wenxinworkshop)', detail: 'aip.baidubce.com — API key + secret key', kind: 'ernie', id: 'ernie', baseUrl: 'https://aip.baidubce.com', model: 'completions_pro', modelPrompt: 'model endpoint name (completions_pro, ernie-speed-128k, …)', needsKey: true },
-  { label: 'Baidu Qianfan v2 (ERNIE, OpenAI-compatible)', detail: 'qianfan.baidubce.com/v2', kind: 'openai', id: 'qianfan', baseUrl: 'https://qianfan.baidubce.com/v2', model: 'ernie-4.0-8k', needsKey: true },
-  { label: 'Anthropic (Claude)', detail: 'api.anthropic.com', kind: 'anthropic', id: 'anthropic', baseUrl: 'https://api.anthropic.com', model: 'claude-sonnet-4-5', needsKey: true },
-  { label: 'Google Gemini', detail: 'generativelanguage.googleapis.com', kind: 'gemini', id: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com', model: 'gemini-2.5-flash', needsKey: true },
-  { label: 'Azure OpenAI', detail: 'https://RESOURCE.openai.azure.com — the deployment is the model', kind: 'azure-openai', id: 'azure', baseUrl: 'https://RESOURCE.openai.azure.com', model: '', modelPrompt: 'deployment name', needsKey: true, extra: { apiVersion: '2024-10-21' } },
-  { label: 'Ollama (local, native API)', detail: '127.0.0.1:11434 — no key', kind: 'ollama', id: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'llama3.2', needsKey: false },
-  { label: 'Ollama (local, OpenAI-compatible /v1)', detail: '127.0.0.1:11434/v1 — no key', kind: 'openai', id: 'ollama-v1', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', needsKey: false },
-  { label: 'vLLM (local)', detail: '127.0.0.1:8000/v1 — no key', kind: 'openai', id: 'vllm', baseUrl: 'http://127.0.0.1:8000/v1', model: 'Qwen/Qwen2.5-7B-Instruct', needsKey: false },
-  { label: 'LM Studio (local)', detail: '127.0.0.1:1234/v1 — no key', kind: 'openai', id: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1', model: 'local-model', needsKey: false },
-  { label: 'Other OpenAI-compatible server or gateway', detail: "any base URL with the provider's prefix, e.g. …/v1", kind: 'openai', id: 'custom', baseUrl: 'https://', model: '', needsKey: true },
-  { label: 'Custom SSE endpoint', detail: 'any server-sent-events service; set body, textPath and doneWhen in settings', kind: 'sse', id: 'sse', baseUrl: 'http://127.0.0.1:8000/chat/stream', model: 'default', needsKey: false, extra: { textPath: 'text', doneWhen: '[DONE]', body: { messages: '{{messages}}', stream: true } } },
-  { label: 'VS Code language models (e.g. GitHub Copilot)', detail: 'no key: uses the models VS Code already has', kind: 'vscode-lm', id: 'vscode', model: '', needsKey: false },
-];
 
 type ProfileItem = vscode.QuickPickItem & { profile?: ProviderProfile; action?: 'add' | 'settings' };
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { AdapterRequest, ErrorKind, LlmEvent, ProviderAdapter } from '../core/types';
+import { configError, errorFromLanguageModel } from '../core/errors';
+import type { AdapterRequest, LlmEvent, ProviderAdapter } from '../core/types';
 
 /**
  * The `vscode-lm` kind: VS Code's own language models (Copilot's, or any extension's), so a user
@@ -8,7 +9,7 @@ import type { AdapterRequest, ErrorKind, LlmEvent, ProviderAdapter } from '../co
 export class VscodeLmAdapter implements ProviderAdapter {
   async *stream(req: AdapterRequest): AsyncGenerator<LlmEvent> {
     const model = await pickModel(req.model);
-    if (typeof model === 'string') return yield { type: 'error', error: { kind: 'notFound', message: model, retryable: false } };
+    if (typeof model === 'string') return yield { type: 'error', error: configError('notFound', model) };
     const cts = new vscode.CancellationTokenSource();
     const cancel = () => cts.cancel();
     req.signal.addEventListener('abort', cancel, { once: true });
@@ -39,11 +40,10 @@ export class VscodeLmAdapter implements ProviderAdapter {
     } catch (err) {
       if (req.signal.aborted) return yield { type: 'end', finishReason: 'cancelled' };
       const code = err instanceof vscode.LanguageModelError ? err.code : '';
-      const kinds: Record<string, ErrorKind> = { NoPermissions: 'permission', Blocked: 'permission', NotFound: 'notFound' };
-      const kind = kinds[code] ?? 'unknown';
-      const message = err instanceof Error ? err.message : String(err);
-      yield { type: 'error', error: { kind, message: kind === 'permission' ? `${message} (allow Ask LLM to use this model when VS Code asks)` : message, retryable: false } };
+      yield { type: 'error', error: errorFromLanguageModel(code, err instanceof Error ? err.message : String(err)) };
     } finally {
+      // Also when the consumer left early: the model's request must not run on unread.
+      cts.cancel();
       req.signal.removeEventListener('abort', cancel);
       cts.dispose();
     }

@@ -2,27 +2,13 @@
 // `reasoning`; tool_use input arrives as pieces of a JSON string, assembled per block; usage in
 // message_delta is cumulative (replace, never add); `message_stop` ends; `event: error` after a
 // 200 (overloaded_error) is an error.
-import { errorFromHttp } from '../core/errors';
+import { errorInStream } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
-import type { AdapterRequest, ChatMessage, LlmEvent, ProviderAdapter } from '../core/types';
-import { normalizeFinishReason } from './openai';
-import { runHttpAttempt, sseEvents, tryJson, type StreamContext } from './wire';
+import type { AdapterRequest, LlmEvent, ProviderAdapter } from '../core/types';
+import { alternatingTurns, normalizeFinishReason } from './normalize';
+import { runHttpAttempt, sseEvents, tryJson } from './wire';
 
 interface Block { type: string; id?: string; name?: string; json: string; input?: unknown }
-
-/** Anthropic wants the system prompt apart, and turns that alternate, starting with the user. */
-export function anthropicMessages(messages: ChatMessage[]): { system?: string; messages: Array<{ role: 'user' | 'assistant'; content: string }> } {
-  const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
-  const turns: Array<{ role: 'user' | 'assistant'; content: string }> = [];
-  for (const m of messages) {
-    if (m.role === 'system') continue;
-    const last = turns[turns.length - 1];
-    if (last?.role === m.role) last.content += `\n\n${m.content}`;
-    else turns.push({ role: m.role, content: m.content });
-  }
-  while (turns[0]?.role === 'assistant') turns.shift();
-  return system ? { system, messages: turns } : { messages: turns };
-}
 
 export class AnthropicAdapter implements ProviderAdapter {
   stream(req: AdapterRequest): AsyncIterable<LlmEvent> {
@@ -32,13 +18,13 @@ export class AnthropicAdapter implements ProviderAdapter {
       {
         url: `${baseUrlOf(req.profile)}/v1/messages`,
         headers: { 'x-api-key': req.apiKey ?? '', 'anthropic-version': '2023-06-01' },
-        body: { model: req.model, max_tokens: 4096, ...anthropicMessages(req.messages), ...req.profile.params, ...req.params, stream: streaming },
+        body: { model: req.model, max_tokens: 4096, ...alternatingTurns(req.messages), ...req.profile.params, ...req.params, stream: streaming },
       },
-      (ctx) => (streaming ? this.read(ctx) : this.readWhole(ctx)),
+      (response) => (streaming ? this.read(response) : this.readWhole(response)),
     );
   }
 
-  private async *read({ response }: StreamContext): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response): AsyncGenerator<LlmEvent> {
     const blocks = new Map<number, Block>();
     let input: number | undefined;
     let output: number | undefined;
@@ -79,14 +65,14 @@ export class AnthropicAdapter implements ProviderAdapter {
           }
           return yield { type: 'end', finishReason: normalizeFinishReason(stop), nativeFinishReason: stop };
         case 'error':
-          return yield { type: 'error', error: errorFromHttp(200, data) };
+          return yield { type: 'error', error: errorInStream(data) };
         default:
           break; // ping and future events
       }
     }
   }
 
-  private async *readWhole({ response }: StreamContext): AsyncGenerator<LlmEvent> {
+  private async *readWhole(response: Response): AsyncGenerator<LlmEvent> {
     const msg = (await response.json()) as { content?: Array<Record<string, any>>; stop_reason?: string; usage?: { input_tokens?: number; output_tokens?: number } };
     for (const part of msg.content ?? []) {
       if (part.type === 'thinking' && part.thinking) yield { type: 'reasoning', text: part.thinking };

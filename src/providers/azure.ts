@@ -4,27 +4,21 @@
 // has no choices; content_filter stops map to contentFilter).
 import { AzureOpenAI } from 'openai';
 import { baseUrlOf } from '../core/profiles';
-import type { AdapterRequest } from '../core/types';
-import { OpenAiChatAdapter, type ChatClientFactory } from './openai';
+import { OpenAiChatAdapter } from './openai';
 
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
-const azureClients: ChatClientFactory = {
-  url: (req: AdapterRequest) => `${baseUrlOf(req.profile)}/openai/deployments/${req.model}/chat/completions`,
-  client: (req, fetch) => new AzureOpenAI({
-    endpoint: baseUrlOf(req.profile),
-    apiKey: req.apiKey || 'no-key',
-    apiVersion: req.profile.apiVersion ?? DEFAULT_AZURE_API_VERSION,
-    deployment: req.model,
-    maxRetries: 0,
-    timeout: 24 * 3600_000,
-    fetch,
-    defaultHeaders: req.profile.headers,
-  }),
-};
-
 export class AzureOpenAiAdapter extends OpenAiChatAdapter {
   constructor() {
-    super(azureClients);
+    super((req, fetch) => new AzureOpenAI({
+      endpoint: baseUrlOf(req.profile),
+      apiKey: req.apiKey || 'no-key',
+      apiVersion: req.profile.apiVersion ?? DEFAULT_AZURE_API_VERSION,
+      deployment: req.model,
+      maxRetries: 0,
+      timeout: 24 * 3600_000,
+      fetch,
+      defaultHeaders: req.profile.headers,
+    }));
   }
 }

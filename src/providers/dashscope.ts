@@ -1,12 +1,12 @@
 // The `dashscope` kind: Alibaba DashScope's native text-generation API (Qwen), SSE with
 // `X-DashScope-SSE: enable`. We ask for incremental output, and still give correct deltas when
 // the stream repeats the whole text so far (incremental_output: false, or a server ignoring it).
-import { errorFromHttp } from '../core/errors';
+import { errorFromHttp, errorInStream } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter, Usage } from '../core/types';
 import { DeltaTracker } from './cumulative';
-import { normalizeFinishReason, normalizeUsage } from './openai';
-import { runHttpAttempt, sseEvents, tryJson, type StreamContext } from './wire';
+import { normalizeFinishReason, normalizeUsage } from './normalize';
+import { runHttpAttempt, sseEvents, tryJson } from './wire';
 
 interface DashScopeChunk {
   output?: {
@@ -39,11 +39,11 @@ export class DashScopeAdapter implements ProviderAdapter {
         headers,
         body: { model: req.model, input: { messages: req.messages }, parameters },
       },
-      (ctx) => (streaming ? this.read(ctx, incremental) : this.readWhole(ctx)),
+      (response) => (streaming ? this.read(response, incremental) : this.readWhole(response)),
     );
   }
 
-  private async *read({ response }: StreamContext, incremental: boolean): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response, incremental: boolean): AsyncGenerator<LlmEvent> {
     const text = new DeltaTracker(incremental ? 'auto' : 'cumulative');
     const reasoning = new DeltaTracker(incremental ? 'auto' : 'cumulative');
     let status = 200;
@@ -76,9 +76,9 @@ export class DashScopeAdapter implements ProviderAdapter {
     }
   }
 
-  private async *readWhole({ response }: StreamContext): AsyncGenerator<LlmEvent> {
+  private async *readWhole(response: Response): AsyncGenerator<LlmEvent> {
     const chunk = (await response.json()) as DashScopeChunk;
-    if (chunk.code && !chunk.output) return yield { type: 'error', error: errorFromHttp(200, chunk) };
+    if (chunk.code && !chunk.output) return yield { type: 'error', error: errorInStream(chunk) };
     const choice = chunk.output?.choices?.[0];
     if (choice?.message?.reasoning_content) yield { type: 'reasoning', text: choice.message.reasoning_content };
     const text = choice ? choice.message?.content : chunk.output?.text;

@@ -1,11 +1,12 @@
 // The `ernie` kind: Baidu's wenxinworkshop v1 API. API key + secret key → an OAuth access token
 // (cached until it expires, refreshed once when the API calls it invalid), then an SSE stream of
 // `result` pieces that ends with `is_end: true`. Errors come as JSON with HTTP 200.
-import type { ErrorKind, LlmErrorInfo, LlmEvent, AdapterRequest, ChatMessage, ProviderAdapter } from '../core/types';
+import { configError, errorFromErnie, ernieTokenError } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
-import { normalizeUsage } from './openai';
-import { runHttpAttempt, sseEvents, tryJson, type StreamContext } from './wire';
+import type { AdapterRequest, LlmErrorInfo, LlmEvent, ProviderAdapter } from '../core/types';
 import type { AttemptControl } from './http';
+import { alternatingTurns, normalizeUsage } from './normalize';
+import { postJson, runAttempt, sseEvents, tryJson, type Refusal } from './wire';
 
 interface ErnieChunk {
   result?: string;
@@ -17,50 +18,24 @@ interface ErnieChunk {
   error_msg?: string;
 }
 
-/** Baidu's error codes → our kinds (codes from the Qianfan SDK's APIErrorCode). */
-export function ernieError(code: number, message: string): LlmErrorInfo {
-  const kinds: Record<number, ErrorKind> = {
-    110: 'auth', 111: 'auth', 13: 'auth', 14: 'auth', 15: 'auth',
-    4: 'quota', 17: 'quota', 19: 'quota',
-    18: 'rateLimit', 336501: 'rateLimit', 336502: 'rateLimit',
-    336100: 'overloaded', 2: 'server', 336000: 'server',
-    336003: 'badRequest', 336001: 'badRequest', 336002: 'badRequest', 336006: 'badRequest',
-    6: 'permission', 3: 'notFound',
-  };
-  const kind = kinds[code] ?? 'unknown';
-  return { kind, message: `ERNIE error ${code}: ${message}`, status: 200, retryable: ['rateLimit', 'overloaded', 'server'].includes(kind) };
-}
-
 const TOKEN_INVALID = new Set([110, 111]);
 
 interface CachedToken { token: string; expiresAt: number }
 
-/** ERNIE wants a system prompt in `system`, and the messages strictly alternating user/assistant. */
-function ernieBody(messages: ChatMessage[]): { system?: string; messages: ChatMessage[] } {
-  const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
-  const turns: ChatMessage[] = [];
-  for (const m of messages) {
-    if (m.role === 'system') continue;
-    const last = turns[turns.length - 1];
-    if (last && last.role === m.role) last.content += `\n\n${m.content}`;
-    else turns.push({ role: m.role, content: m.content });
-  }
-  while (turns.length && turns[0].role !== 'user') turns.shift();
-  return system ? { system, messages: turns } : { messages: turns };
-}
-
 export class ErnieAdapter implements ProviderAdapter {
   private readonly tokens = new Map<string, CachedToken>();
+  /** Errors that mean "get a new token and try once more": kept here, never marked on the error itself. */
+  private readonly tokenInvalid = new WeakSet<LlmErrorInfo>();
 
   async *stream(req: AdapterRequest): AsyncGenerator<LlmEvent> {
     if (!req.apiKey || !req.secretKey) {
-      return yield { type: 'error', error: { kind: 'auth', message: `ERNIE needs an API key and a secret key for profile "${req.profile.id}".`, retryable: false } };
+      return yield { type: 'error', error: configError('auth', `ERNIE needs an API key and a secret key for profile "${req.profile.id}".`) };
     }
     // One refresh when the API says the token is invalid, before anything reached the user.
     for (let attempt = 0; attempt < 2; attempt++) {
       let invalidToken = false;
       for await (const ev of this.attempt(req, attempt > 0)) {
-        if (ev.type === 'error' && attempt === 0 && ev.error.kind === 'auth' && (ev.error as LlmErrorInfo & { tokenInvalid?: boolean }).tokenInvalid) {
+        if (ev.type === 'error' && attempt === 0 && this.tokenInvalid.has(ev.error)) {
           invalidToken = true;
           break;
         }
@@ -73,27 +48,32 @@ export class ErnieAdapter implements ProviderAdapter {
   private attempt(req: AdapterRequest, refresh: boolean): AsyncIterable<LlmEvent> {
     const base = baseUrlOf(req.profile);
     const streaming = req.profile.stream !== false;
-    return runHttpAttempt(
-      req,
-      async (ctl) => {
+    return runAttempt(req, {
+      open: async (ctl): Promise<Response | Refusal> => {
         const token = await this.token(ctl, base, req.apiKey!, req.secretKey!, refresh);
-        if (typeof token !== 'string') return token;
-        return {
+        if (typeof token !== 'string') return { refused: token };
+        const response = await postJson(ctl, req, {
           url: `${base}/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/${encodeURIComponent(req.model)}?access_token=${encodeURIComponent(token)}`,
           headers: {},
-          body: { ...ernieBody(req.messages), ...req.profile.params, ...req.params, stream: streaming },
-        };
+          body: { ...alternatingTurns(req.messages), ...req.profile.params, ...req.params, stream: streaming },
+        });
+        // A streamed request may be answered with a plain JSON error and status 200.
+        if (response instanceof Response && /json/i.test(ctl.contentType)) {
+          const refused = this.jsonError(await response.clone().text());
+          if (refused) return { refused };
+        }
+        return response;
       },
-      (ctx) => this.read(ctx, streaming),
-      { acceptJsonErrorWith200: (text) => this.jsonError(text) },
-    );
+      read: (response) => this.read(response, streaming),
+    });
   }
 
   private jsonError(text: string): LlmErrorInfo | undefined {
     const body = tryJson(text) as ErnieChunk | undefined;
     if (!body?.error_code) return undefined;
-    const info = ernieError(body.error_code, body.error_msg ?? '');
-    return TOKEN_INVALID.has(body.error_code) ? Object.assign(info, { tokenInvalid: true }) : info;
+    const info = errorFromErnie(body.error_code, body.error_msg ?? '');
+    if (TOKEN_INVALID.has(body.error_code)) this.tokenInvalid.add(info);
+    return info;
   }
 
   private async token(ctl: AttemptControl, base: string, apiKey: string, secretKey: string, refresh: boolean): Promise<string | LlmErrorInfo> {
@@ -105,19 +85,14 @@ export class ErnieAdapter implements ProviderAdapter {
     const res = await ctl.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' } });
     const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
     if (!res.ok || !body.access_token) {
-      return {
-        kind: 'auth',
-        message: `ERNIE could not get an access token: ${body.error_description ?? body.error ?? `HTTP ${res.status}`}. Check the API key and secret key.`,
-        status: res.status,
-        retryable: false,
-      };
+      return ernieTokenError(res.status, body.error_description ?? body.error);
     }
     // Refresh a minute early; Baidu's tokens last 30 days.
     this.tokens.set(key, { token: body.access_token, expiresAt: Date.now() + Math.max(0, (body.expires_in ?? 3600) - 60) * 1000 });
     return body.access_token;
   }
 
-  private async *read({ response }: StreamContext, streaming: boolean): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response, streaming: boolean): AsyncGenerator<LlmEvent> {
     if (!streaming) {
       const chunk = (await response.json()) as ErnieChunk;
       yield* this.fromChunk(chunk, true);
@@ -133,7 +108,7 @@ export class ErnieAdapter implements ProviderAdapter {
   }
 
   private *fromChunk(chunk: ErnieChunk, whole: boolean): Generator<LlmEvent> {
-    if (chunk.error_code) return yield { type: 'error', error: ernieError(chunk.error_code, chunk.error_msg ?? '') };
+    if (chunk.error_code) return yield { type: 'error', error: errorFromErnie(chunk.error_code, chunk.error_msg ?? '') };
     if (chunk.result) yield { type: 'text', text: chunk.result };
     if (chunk.is_end || whole) {
       const usage = normalizeUsage(chunk.usage);

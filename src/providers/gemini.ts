@@ -5,8 +5,8 @@
 import { errorFromHttp } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter, Usage } from '../core/types';
-import { normalizeFinishReason } from './openai';
-import { runHttpAttempt, sseEvents, tryJson, type StreamContext } from './wire';
+import { normalizeFinishReason } from './normalize';
+import { runHttpAttempt, sseEvents, tryJson } from './wire';
 
 interface GeminiChunk {
   candidates?: Array<{ content?: { parts?: Array<{ text?: string; thought?: boolean; functionCall?: { name?: string; args?: unknown } }> }; finishReason?: string }>;
@@ -41,11 +41,11 @@ export class GeminiAdapter implements ProviderAdapter {
         headers: { 'x-goog-api-key': req.apiKey ?? '' },
         body: { contents, ...(system ? { systemInstruction: { parts: [{ text: system }] } } : {}), ...req.profile.params, ...req.params },
       },
-      (ctx) => this.read(ctx, streaming),
+      (response) => this.read(response, streaming),
     );
   }
 
-  private async *read({ response }: StreamContext, streaming: boolean): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response, streaming: boolean): AsyncGenerator<LlmEvent> {
     let finish: string | undefined;
     let usage: Usage | undefined;
     const chunks = streaming
@@ -58,7 +58,7 @@ export class GeminiAdapter implements ProviderAdapter {
       usage = usageOf(chunk) ?? usage;
       finish = chunk.candidates?.[0]?.finishReason ?? finish;
     }
-    if (!finish) return; // cut before the last chunk: the skeleton reports it
+    if (!finish) return; // cut before the last chunk: the runner reports it
     if (usage) yield { type: 'usage', ...usage };
     yield { type: 'end', finishReason: normalizeFinishReason(finish), nativeFinishReason: finish };
   }

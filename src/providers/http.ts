@@ -1,21 +1,24 @@
 // The HTTP edge shared by adapters: one AbortController per attempt that the caller's signal, the
-// connect timeout (until headers) and the idle timeout (silence between body bytes) all abort.
-import { errorFromHttp, errorFromNetwork } from '../core/errors';
+// connect timeout (until headers), the idle timeout (silence between body bytes) and the attempt's
+// end all abort, so a consumer that stops reading always closes the connection.
+import { errorFromHttp, timeoutError } from '../core/errors';
 import type { LlmErrorInfo, LlmEvent, ProviderProfile } from '../core/types';
 
 export const DEFAULT_CONNECT_MS = 60_000;
 export const DEFAULT_IDLE_MS = 120_000;
 
-export type AbortCause = 'cancelled' | 'connectTimeout' | 'idleTimeout';
+export type AbortCause = 'cancelled' | 'connectTimeout' | 'idleTimeout' | 'done';
 
-/** Watches one attempt's request: who aborted it, what its error body said. */
+/** Watches one attempt's request: who aborted it, what its error body said, where it went. */
 export class AttemptControl {
   readonly controller = new AbortController();
   cause: AbortCause | undefined;
-  /** Status and body text of an error response, read before the SDK consumes it. */
+  /** Body text of an error response, read before an SDK consumes it. */
   errorBody: Promise<string> | undefined;
   contentType = '';
   status = 0;
+  /** The last URL fetched (for messages: an error names where it came from). */
+  url = '';
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly connectMs: number;
@@ -26,7 +29,7 @@ export class AttemptControl {
     private readonly callerSignal: AbortSignal,
     profile: ProviderProfile,
     private readonly baseFetch: typeof fetch = fetch,
-    /** Applied to a successful response body (after the idle watch), e.g. cleanSseStream. */
+    /** Applied to a successful event-stream body (after the idle watch), e.g. cleanSseStream. */
     private readonly bodyFilter?: () => TransformStream<Uint8Array, Uint8Array>,
   ) {
     this.connectMs = profile.timeouts?.connectMs ?? DEFAULT_CONNECT_MS;
@@ -48,6 +51,7 @@ export class AttemptControl {
 
   /** A fetch that arms the timers and watches the body bytes; hand it to the SDK or use it directly. */
   readonly fetch: typeof fetch = async (input, init) => {
+    this.url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     this.connectTimer = setTimeout(() => this.abort('connectTimeout'), this.connectMs);
     let res: Response;
     try {
@@ -84,60 +88,26 @@ export class AttemptControl {
     clearTimeout(this.idleTimer);
   }
 
-  /** The error for an abort we caused, or undefined for the caller's cancel. */
-  timeoutError(): LlmErrorInfo | undefined {
-    if (this.cause === 'connectTimeout') {
-      return { kind: 'timeout', message: `No response within ${this.connectMs} ms (timeouts.connectMs).`, retryable: true };
-    }
-    if (this.cause === 'idleTimeout') {
-      return { kind: 'timeout', message: `The provider went silent for ${this.idleMs} ms mid-answer (timeouts.idleMs).`, retryable: true };
-    }
-    return undefined;
-  }
-
   /** The terminal event for an aborted attempt: a timeout we caused, else the caller's cancel. */
   abortEvent(): LlmEvent {
-    const timeout = this.timeoutError();
-    return timeout ? { type: 'error', error: timeout } : { type: 'end', finishReason: 'cancelled' };
-  }
-
-  /**
-   * A stream that ended with no terminator and no finish reason: cut, never a normal end. The
-   * text so far stays with the caller; retryable (only before the first token, by the runner).
-   */
-  cutStreamError(sawAnything = true): LlmErrorInfo {
-    return {
-      kind: 'protocol',
-      message: sawAnything
-        ? 'The stream ended before the answer was complete (no finish reason, no terminator): the connection was probably cut.'
-        : 'The server closed the stream without sending an answer.',
-      status: this.status || undefined,
-      retryable: true,
-    };
+    if (this.cause === 'connectTimeout') return { type: 'error', error: timeoutError('connect', this.connectMs) };
+    if (this.cause === 'idleTimeout') return { type: 'error', error: timeoutError('idle', this.idleMs) };
+    return { type: 'end', finishReason: 'cancelled' };
   }
 
   /** An HTTP error response we watched, mapped from its real body. */
   async httpError(headers?: unknown): Promise<LlmErrorInfo> {
     const text = (await this.errorBody) ?? '';
-    return errorFromHttp(this.status, text, headers);
+    return errorFromHttp(this.status, text, headers, this.url);
   }
 
-  networkError(err: unknown, url: string): LlmErrorInfo {
-    return errorFromNetwork(err, url);
-  }
-
+  /**
+   * The attempt is over, however it ended. Aborting closes the connection of a consumer that left
+   * early (a `break` right after `start` leaves the body unread, and undici would keep it open
+   * until the server gives up); after a complete response it changes nothing.
+   */
   dispose(): void {
-    this.clearTimers();
+    this.abort('done');
     this.callerSignal.removeEventListener('abort', this.onCallerAbort);
   }
-}
-
-/** A 2xx answer that is a web page, not an API stream: a wrong base URL or a login portal. */
-export function htmlInsteadOfApi(contentType: string, url: string): LlmErrorInfo | undefined {
-  if (!/text\/html/i.test(contentType)) return undefined;
-  return {
-    kind: 'protocol',
-    message: `${url} answered with an HTML page, not an API response. The base URL is probably wrong (OpenAI-compatible URLs usually end in /v1), or a proxy or login page is in the way.`,
-    retryable: false,
-  };
 }

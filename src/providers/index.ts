@@ -2,7 +2,8 @@
 // the openai SDK) load on first use, not at activation: esbuild keeps these dynamic imports lazy.
 import type { ProviderAdapter, ProviderKind } from '../core/types';
 
-const factories: Partial<Record<ProviderKind, () => Promise<ProviderAdapter>>> = {
+/** Every kind but vscode-lm (which needs 'vscode' and is registered from host/): the compiler checks none is missing. */
+const factories: Record<Exclude<ProviderKind, 'vscode-lm'>, () => Promise<ProviderAdapter>> = {
   openai: async () => new (await import('./openai')).OpenAiChatAdapter(),
   'openai-completions': async () => new (await import('./openaiCompletions')).OpenAiCompletionsAdapter(),
   'openai-responses': async () => new (await import('./openaiResponses')).OpenAiResponsesAdapter(),
@@ -27,7 +28,7 @@ export function registerAdapter(kind: ProviderKind, adapter: ProviderAdapter): v
 export function adapterFor(kind: ProviderKind): Promise<ProviderAdapter> | undefined {
   let adapter = loaded.get(kind);
   if (!adapter) {
-    const make = factories[kind];
+    const make = kind === 'vscode-lm' ? undefined : factories[kind];
     if (!make) return undefined;
     adapter = make();
     loaded.set(kind, adapter);

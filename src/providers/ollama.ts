@@ -1,8 +1,9 @@
 // The `ollama` kind: Ollama's native /api/chat, NDJSON (one JSON object a line, `done: true` last).
 import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter } from '../core/types';
-import { normalizeFinishReason } from './openai';
-import { ndjsonLines, runHttpAttempt, type StreamContext } from './wire';
+import { errorInStream } from '../core/errors';
+import { normalizeFinishReason } from './normalize';
+import { ndjsonLines, runHttpAttempt } from './wire';
 
 interface OllamaLine {
   message?: { content?: string; thinking?: string; tool_calls?: Array<{ function?: { name?: string; arguments?: unknown } }> };
@@ -44,15 +45,15 @@ export class OllamaAdapter implements ProviderAdapter {
     return runHttpAttempt(
       req,
       { url: `${baseUrlOf(req.profile)}/api/chat`, headers, body: { model: req.model, messages: req.messages, ...req.profile.params, ...req.params, stream: streaming } },
-      (ctx) => this.read(ctx),
+      (response) => this.read(response),
     );
   }
 
-  private async *read({ response }: StreamContext): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response): AsyncGenerator<LlmEvent> {
     for await (const raw of ndjsonLines(response.body!)) {
       const line = JSON.parse(raw) as OllamaLine;
       if (line.error) {
-        return yield { type: 'error', error: { kind: /not found/i.test(line.error) ? 'notFound' : 'server', message: line.error, status: 200, retryable: !/not found/i.test(line.error) } };
+        return yield { type: 'error', error: errorInStream({ error: line.error }, 'server') };
       }
       yield* fromLine(line);
       if (line.done) return;

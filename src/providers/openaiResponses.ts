@@ -5,8 +5,8 @@
 import { errorFromHttp } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter } from '../core/types';
-import { normalizeUsage } from './openai';
-import { runHttpAttempt, sseEvents, tryJson, type StreamContext } from './wire';
+import { normalizeUsage } from './normalize';
+import { runHttpAttempt, sseEvents, tryJson } from './wire';
 
 interface ResponseObject {
   status?: string;
@@ -39,11 +39,11 @@ export class OpenAiResponsesAdapter implements ProviderAdapter {
         headers: { authorization: `Bearer ${req.apiKey ?? ''}` },
         body: { model: req.model, input, ...(instructions ? { instructions } : {}), ...req.profile.params, ...req.params, stream: streaming },
       },
-      (ctx) => (streaming ? this.read(ctx) : this.readWhole(ctx)),
+      (response) => (streaming ? this.read(response) : this.readWhole(response)),
     );
   }
 
-  private async *read({ response }: StreamContext): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response): AsyncGenerator<LlmEvent> {
     let summaryParts = 0;
     for await (const ev of sseEvents(response.body!)) {
       const data = tryJson(ev.data) as Record<string, any> | undefined;
@@ -76,7 +76,7 @@ export class OpenAiResponsesAdapter implements ProviderAdapter {
     }
   }
 
-  private async *readWhole({ response }: StreamContext): AsyncGenerator<LlmEvent> {
+  private async *readWhole(response: Response): AsyncGenerator<LlmEvent> {
     const r = (await response.json()) as ResponseObject;
     if (r.status === 'failed') return yield { type: 'error', error: errorFromHttp(200, { error: r.error ?? { message: 'The response failed.' } }) };
     for (const item of r.output ?? []) {

@@ -5,7 +5,7 @@ import { errorFromHttp } from '../core/errors';
 import { isEmptyPayload } from '../core/sse';
 import type { AdapterRequest, ChatMessage, LlmEvent, ProviderAdapter } from '../core/types';
 import { DeltaTracker } from './cumulative';
-import { runHttpAttempt, sseEvents, tryJson, type StreamContext } from './wire';
+import { runHttpAttempt, sseEvents, tryJson } from './wire';
 
 /** Reads `a.b.0.c` from a JSON value. */
 export function getPath(value: unknown, path: string): unknown {
@@ -62,11 +62,11 @@ export class GenericSseAdapter implements ProviderAdapter {
     return runHttpAttempt(
       req,
       { url: profile.url ?? '', headers, body: fillTemplate(profile.body, req.messages, req.model) },
-      (ctx) => this.read(ctx),
+      (response) => this.read(req, response),
     );
   }
 
-  private async *read({ req, response }: StreamContext): AsyncGenerator<LlmEvent> {
+  private async *read(req: AdapterRequest, response: Response): AsyncGenerator<LlmEvent> {
     const { profile } = req;
     const tracker = new DeltaTracker(profile.cumulative ? 'cumulative' : 'delta');
     const textPath = profile.textPath;

@@ -1,9 +1,11 @@
-// The shared shape of a native (non-SDK) adapter: POST, check the status, read a streamed body,
-// map failures. An adapter gives the request and a function from the body to events.
-import { safeOrigin } from '../core/errors';
+// The one attempt runner every adapter uses, SDK or native: open the request, report an HTTP
+// error from its real body, refuse an HTML page, emit `start`, read the events, and turn a cut
+// stream, an abort, a timeout or an exception into exactly one terminal event. Plus the byte
+// decoders native adapters read bodies with.
+import { errorFromException, cutStreamError, htmlPageError } from '../core/errors';
 import { SseParser, type SseEvent, type SseParserOptions } from '../core/sse';
 import type { AdapterRequest, LlmErrorInfo, LlmEvent } from '../core/types';
-import { AttemptControl, htmlInsteadOfApi } from './http';
+import { AttemptControl } from './http';
 
 /** SSE events from a response body, decoded across any chunking. */
 export async function* sseEvents(body: ReadableStream<Uint8Array>, opts?: SseParserOptions): AsyncGenerator<SseEvent> {
@@ -29,76 +31,75 @@ export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGener
   if (last) yield last;
 }
 
+/** An attempt's failure before the response began (an HTTP error status, no access token…). */
+export interface Refusal {
+  refused: LlmErrorInfo;
+}
+
+export interface Attempt<H> {
+  /** Sends the request through `ctl.fetch`; resolves once the response has begun, or with a refusal. */
+  open(ctl: AttemptControl): Promise<H | Refusal>;
+  /** Events of the begun response; ends with `end` or `error` when the provider ended properly. */
+  read(handle: H, ctl: AttemptControl): AsyncIterable<LlmEvent>;
+  /** The model `start` names (a whole answer knows it); the requested one otherwise. */
+  model?(handle: H): string | undefined;
+  /** An SDK's own exceptions as errors; undefined leaves the exception to the runner. */
+  mapError?(err: unknown, ctl: AttemptControl): Promise<LlmErrorInfo | undefined>;
+  /** Applied to an event-stream body before `read` sees it (the SDK's strict parser wants clean events). */
+  bodyFilter?: () => TransformStream<Uint8Array, Uint8Array>;
+}
+
+const isRefusal = (v: unknown): v is Refusal => typeof v === 'object' && v !== null && 'refused' in v;
+
+/**
+ * Runs one attempt (the retry runner above it decides about more). Yields `start` once the
+ * response has begun, then what `read` yields up to its terminal event; if `read` stops without
+ * one, the stream was cut (a `protocol` error). Leaving early (a consumer's `break`) aborts the
+ * request, so the connection closes whatever point the consumer left at.
+ */
+export async function* runAttempt<H>(req: AdapterRequest, attempt: Attempt<H>): AsyncGenerator<LlmEvent> {
+  const ctl = new AttemptControl(req.signal, req.profile, req.fetch, attempt.bodyFilter);
+  try {
+    const handle = await attempt.open(ctl);
+    if (isRefusal(handle)) return yield { type: 'error', error: handle.refused };
+    if (/text\/html/i.test(ctl.contentType)) return yield { type: 'error', error: htmlPageError(ctl.url) };
+    yield { type: 'start', provider: req.profile.id, model: attempt.model?.(handle) || req.model };
+    let sawContent = false;
+    for await (const ev of attempt.read(handle, ctl)) {
+      yield ev;
+      if (ev.type === 'end' || ev.type === 'error') return;
+      sawContent = true;
+    }
+    yield ctl.signal.aborted ? ctl.abortEvent() : { type: 'error', error: cutStreamError(sawContent, ctl.status || undefined) };
+  } catch (err) {
+    if (ctl.signal.aborted) return yield ctl.abortEvent();
+    if (ctl.status > 0 && ctl.status < 400 && /text\/html/i.test(ctl.contentType)) return yield { type: 'error', error: htmlPageError(ctl.url) };
+    yield { type: 'error', error: (await attempt.mapError?.(err, ctl)) ?? errorFromException(err, ctl.url, ctl.status || undefined) };
+  } finally {
+    ctl.dispose();
+  }
+}
+
 export interface HttpCall {
   url: string;
   headers: Record<string, string>;
   body: unknown;
 }
 
-export interface StreamContext {
-  req: AdapterRequest;
-  /** The response, 2xx. */
-  response: Response;
-  ctl: AttemptControl;
+/** POSTs JSON through the attempt's fetch (with the profile's headers); an error status is a refusal. */
+export async function postJson(ctl: AttemptControl, req: AdapterRequest, call: HttpCall): Promise<Response | Refusal> {
+  const response = await ctl.fetch(call.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...call.headers, ...req.profile.headers },
+    body: JSON.stringify(call.body),
+  });
+  if (response.status >= 400) return { refused: await ctl.httpError(response.headers) };
+  return response;
 }
 
-/**
- * Runs one attempt: POSTs `call`, turns a non-2xx answer into an error from its real body, emits
- * `start` once headers arrive, then yields what `read` makes of the body. `read` must end with a
- * terminal event when the provider ended properly; if it returns without one, the stream was cut
- * (a `protocol` error). Cancels, timeouts and network failures mid-body are mapped here.
- */
-export async function* runHttpAttempt(
-  req: AdapterRequest,
-  call: HttpCall | ((ctl: AttemptControl) => Promise<HttpCall | LlmErrorInfo>),
-  read: (ctx: StreamContext) => AsyncGenerator<LlmEvent>,
-  opts: { acceptJsonErrorWith200?: (text: string) => LlmErrorInfo | undefined } = {},
-): AsyncGenerator<LlmEvent> {
-  const ctl = new AttemptControl(req.signal, req.profile, req.fetch);
-  let url = '';
-  try {
-    const built = typeof call === 'function' ? await call(ctl) : call;
-    if (!('url' in built)) return yield { type: 'error', error: built };
-    url = built.url;
-    const response = await ctl.fetch(built.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...built.headers, ...req.profile.headers },
-      body: JSON.stringify(built.body),
-    });
-    if (response.status >= 400) {
-      const info = await ctl.httpError(response.headers);
-      if (info.message === `HTTP ${response.status}`) info.message = `HTTP ${response.status} from ${safeOrigin(url)}`;
-      return yield { type: 'error', error: info };
-    }
-    const html = htmlInsteadOfApi(ctl.contentType, url);
-    if (html) return yield { type: 'error', error: html };
-    if (opts.acceptJsonErrorWith200 && /json/i.test(ctl.contentType)) {
-      // Some APIs (ERNIE) answer a streamed request with a plain JSON error and status 200.
-      const text = await response.clone().text();
-      const err = opts.acceptJsonErrorWith200(text);
-      if (err) return yield { type: 'error', error: err };
-    }
-    yield { type: 'start', provider: req.profile.id, model: req.model };
-    let terminal = false;
-    for await (const ev of read({ req, response, ctl })) {
-      yield ev;
-      if (ev.type === 'end' || ev.type === 'error') {
-        terminal = true;
-        break;
-      }
-    }
-    if (ctl.signal.aborted) return yield ctl.abortEvent();
-    if (!terminal) {
-      yield { type: 'error', error: ctl.cutStreamError() };
-    }
-  } catch (err) {
-    if (ctl.signal.aborted) return yield ctl.abortEvent();
-    yield { type: 'error', error: err instanceof SyntaxError
-      ? { kind: 'protocol', message: `The server sent something that is not valid JSON: ${err.message}`, retryable: false }
-      : ctl.networkError(err, url) };
-  } finally {
-    ctl.dispose();
-  }
+/** The usual native attempt: POST `call`, read the body with `read`. */
+export function runHttpAttempt(req: AdapterRequest, call: HttpCall, read: (response: Response, ctl: AttemptControl) => AsyncIterable<LlmEvent>): AsyncGenerator<LlmEvent> {
+  return runAttempt(req, { open: (ctl) => postJson(ctl, req, call), read });
 }
 
 /** Parses JSON, or undefined (for payloads that may be keep-alives or junk). */

@@ -55,32 +55,60 @@ export type WebviewMessage =
   | { type: 'insertAtCursor'; text: string }
   | { type: 'copy'; text: string };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
+/** Makes a switch over a union exhaustive: adding a member without handling it is a compile error. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}
+
+type Check = (v: unknown) => boolean;
+/** One check per field of a message (optional fields included), so the guards cannot drift from the types. */
+type Checks<M> = { [F in Exclude<keyof M, 'type'>]-?: Check };
+type Table<U extends { type: string }> = { [K in U['type']]: Checks<Extract<U, { type: K }>> };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const str: Check = (v) => typeof v === 'string';
+const bool: Check = (v) => typeof v === 'boolean';
+const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
+const optional = (c: Check): Check => (v) => v === undefined || c(v);
+const shaped = <M>(checks: Checks<M>): Check => (v) => isObject(v) && Object.entries(checks).every(([k, c]) => (c as Check)(v[k]));
+
+const STATUSES: readonly UiStatus[] = ['streaming', 'done', 'cancelled', 'error'];
+const status: Check = (v) => STATUSES.includes(v as UiStatus);
+const uiError = shaped<UiError>({ kind: str, message: str, status: optional(num), retryable: bool, retryAfterMs: optional(num), hint: optional(str) });
+const uiMessage = shaped<UiMessage>({
+  id: str, role: (v) => v === 'user' || v === 'assistant', text: str, reasoning: optional(str), status,
+  finishReason: optional(str), error: optional(uiError), model: optional(str),
+});
+const uiProvider = shaped<UiProvider>({ id: str, label: str, model: str, kind: str, isDemo: bool });
+
+const WEBVIEW: Table<WebviewMessage> = {
+  ready: {}, stop: {}, newChat: {}, selectProvider: {}, setApiKey: {}, retry: {},
+  send: { text: str },
+  insertAtCursor: { text: str },
+  copy: { text: str },
+};
+
+const HOST: Table<HostMessage> = {
+  snapshot: { messages: (v) => Array.isArray(v) && v.every(uiMessage), provider: optional(uiProvider), streaming: bool },
+  messageAdded: { message: uiMessage },
+  delta: { id: str, text: optional(str), reasoning: optional(str) },
+  messageDone: { id: str, status, finishReason: optional(str), error: optional(uiError) },
+  provider: { provider: optional(uiProvider) },
+  focusInput: {},
+};
+
+function guard<U extends { type: string }>(table: Table<U>, v: unknown): v is U {
+  if (!isObject(v) || typeof v.type !== 'string' || !Object.hasOwn(table, v.type)) return false;
+  const checks = table[v.type as U['type']] as Record<string, Check>;
+  return Object.entries(checks).every(([field, check]) => check(v[field]));
 }
 
 /** Runtime guard for what the webview posts: the host never trusts its shape. */
 export function isWebviewMessage(v: unknown): v is WebviewMessage {
-  if (!isObject(v) || typeof v.type !== 'string') return false;
-  switch (v.type) {
-    case 'ready': case 'stop': case 'newChat': case 'selectProvider': case 'setApiKey': case 'retry':
-      return true;
-    case 'send': case 'insertAtCursor': case 'copy':
-      return typeof v.text === 'string';
-    default:
-      return false;
-  }
+  return guard(WEBVIEW, v);
 }
 
 /** Runtime guard for what the host posts. */
 export function isHostMessage(v: unknown): v is HostMessage {
-  if (!isObject(v) || typeof v.type !== 'string') return false;
-  switch (v.type) {
-    case 'snapshot': return Array.isArray(v.messages) && typeof v.streaming === 'boolean';
-    case 'messageAdded': return isObject(v.message) && typeof v.message.id === 'string';
-    case 'delta': return typeof v.id === 'string';
-    case 'messageDone': return typeof v.id === 'string' && typeof v.status === 'string';
-    case 'provider': case 'focusInput': return true;
-    default: return false;
-  }
+  return guard(HOST, v);
 }

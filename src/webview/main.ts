@@ -1,6 +1,6 @@
 // The chat view's UI. A view of the host's state: it asks for a snapshot when it loads, then
 // applies deltas once per animation frame. Imports only shared/ and npm libraries.
-import { isHostMessage, type HostMessage, type UiError, type UiMessage, type UiProvider, type WebviewMessage } from '../shared/protocol';
+import { assertNever, isHostMessage, type HostMessage, type UiError, type UiMessage, type UiProvider, type WebviewMessage } from '../shared/protocol';
 import { StreamingMarkdown } from './markdown';
 
 declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void };
@@ -232,6 +232,8 @@ function handle(m: HostMessage) {
     case 'focusInput':
       prompt.focus();
       return;
+    default:
+      assertNever(m);
   }
 }
 

@@ -4,14 +4,28 @@ import { webviewFrame } from '../run/codeServer.mjs';
 
 const T = 30_000;
 
-/** Runs a command through the command palette, as a user would. */
+/**
+ * Runs a command through the command palette, as a user would. Right after a (re)load the palette
+ * lists only the workbench's own commands until the extensions are registered, and an open
+ * palette does not refresh: like a user, close it and look again.
+ */
 async function palette(page, title) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: T });
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: T });
+  const deadline = Date.now() + T;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ timeout: T });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 3000 });
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
   await input.press('Enter');
 }
 

@@ -44,6 +44,17 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
   }
 }
 
+/** Waits until `probe` resolves with a value (polling an outside source such as the server's log). */
+async function untilAsync<T>(probe: () => Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
 describe('askLlm.ask into the editor', function () {
   this.timeout(30_000);
   afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
@@ -103,9 +114,11 @@ describe('askLlm.ask into the editor', function () {
     const text = editor.document.getText();
     assert.ok(text.length > 0 && synthText(2000).startsWith(text), 'a non-empty prefix of the answer stays');
     assert.equal(result.text, text);
-    await until(() => true, '');
-    const req = await lastRequest('/synth/2000/50/v1');
-    assert.equal(req?.clientAborted, true, 'the server saw the client hang up');
+    const req = await untilAsync(async () => {
+      const r = await lastRequest('/synth/2000/50/v1');
+      return r?.closed ? r : undefined;
+    }, 'the server to see the request end');
+    assert.equal(req.clientAborted, true, 'the server saw the client hang up (the answer was not complete)');
   });
 
   it('closing the document mid-stream stops quietly', async () => {

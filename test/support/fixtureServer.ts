@@ -1,4 +1,4 @@
-// A real HTTP server on 127.0.0.1 that replays ../shared/fixtures/providers and injects faults.
+// A real HTTP server on 127.0.0.1 that replays test/fixtures/providers and injects faults.
 // Every test layer, the demo (scripts/start.sh) and the bench talk to it over real sockets.
 //
 // Routes (anything after the route's own segments is ignored, so a profile's baseUrl can carry them):
@@ -9,7 +9,8 @@
 //   /fault/html/…                   a proxy's 502 HTML page
 //   /fault/html200/…                a web page with status 200 (a base URL that is a website)
 //   /fault/flaky/<n>/<fixture>/…    the first n requests on this key get 429 (Retry-After: 0), then the fixture
-//   /ernie/<scenario>/<fixture>/<mode>/…  Baidu's token endpoint + chat: scenario ok | expire-once | error-json | bad-secret
+//   /ernie/<scenario>/<fixture>/<mode>/…  Baidu's token endpoint + chat: scenario ok | expire-once | error-json | bad-secret;
+//                                   mode also `stall` (the first half, then silence)
 //   /synth/<tokens>/<perSecond>/…   a synthetic OpenAI chat stream of Markdown (for Stop, benchmarks)
 //   /bsynth/<tokens>/<perSecond>/<k>/…  the same with a marker «mN» every k tokens; GET /_marks: their write times
 //   /demo/…                         a recorded answer, streamed at a readable pace (the start script's demo)
@@ -50,36 +51,27 @@ export interface FixtureMeta {
   [k: string]: unknown;
 }
 
-/** ../shared/fixtures/providers, found from the repository root (or ASKLLM_FIXTURES). */
+/**
+ * test/fixtures/providers (or ASKLLM_FIXTURES): the only place fixtures are read from, so a clone
+ * passes on its own. scripts/refresh-fixtures.sh re-copies the team's recordings into it.
+ * Found by walking up from this file, which runs both from test/support (ts) and dist/test/support (bundle).
+ */
 export function fixturesDir(): string {
   if (process.env.ASKLLM_FIXTURES) return process.env.ASKLLM_FIXTURES;
-  let dir = __dirname;
-  for (let i = 0; i < 8; i++) {
-    const candidate = path.join(dir, '..', 'shared', 'fixtures', 'providers');
-    if (fs.existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error('cannot find ../shared/fixtures/providers beside the checkout (set ASKLLM_FIXTURES)');
-}
-
-/** Our own fixtures (test/fixtures/providers) for behaviours ../shared has no file for. */
-function ownFixturesDir(): string | undefined {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     const candidate = path.join(dir, 'test', 'fixtures', 'providers');
     if (fs.existsSync(candidate)) return candidate;
     dir = path.dirname(dir);
   }
-  return undefined;
+  throw new Error(`cannot find test/fixtures/providers above ${__dirname} (set ASKLLM_FIXTURES)`);
 }
 
 export function loadFixture(name: string): { body: Buffer; meta: FixtureMeta } {
-  const base0 = name.replace(/\.(sse|json|ndjson)$/, '');
-  const own = ownFixturesDir();
-  const dir = own && fs.existsSync(path.join(own, `${base0}.expected.json`)) ? own : fixturesDir();
+  const dir = fixturesDir();
   const base = name.replace(/\.(sse|json|ndjson)$/, '');
   const file = fs.readdirSync(dir).find((f) => f.startsWith(base + '.') && !f.endsWith('.expected.json'));
-  if (!file) throw new Error(`no fixture ${name}`);
+  if (!file) throw new Error(`no fixture ${name} in ${dir}`);
   const meta = JSON.parse(fs.readFileSync(path.join(dir, base + '.expected.json'), 'utf8')) as FixtureMeta;
   return { body: fs.readFileSync(path.join(dir, file)), meta };
 }
@@ -177,6 +169,15 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
     await writePieces(res, data, splitPoints(data.length, mode, meta));
   }
 
+  /** Headers and the first part of a fixture, cut at an event boundary so the client has real text. */
+  async function firstHalf(res: http.ServerResponse, fixture: string) {
+    const { body } = loadFixture(fixture);
+    // Past the middle: some streams (the Responses API's) spend their first half on bookkeeping.
+    const from = Math.floor(body.length * 0.6);
+    const boundary = (fixture.endsWith('.ndjson') ? /\n/ : /\r?\n\r?\n/).exec(body.subarray(from).toString('latin1'));
+    await replay(res, fixture, 'whole', { upTo: boundary ? from + boundary.index + boundary[0].length : from });
+  }
+
   async function handle(rec: RecordedRequest, res: http.ServerResponse): Promise<void> {
     const parts = rec.url.split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
     const route = parts[0];
@@ -214,10 +215,7 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
     if (route === 'fault') {
       const kind = parts[1];
       if (kind === 'stall' || kind === 'reset') {
-        const { body } = loadFixture(parts[2]);
-        // Cut at an event boundary near the middle so the client has real text before the fault.
-        const mid = body.indexOf('\n\n', Math.floor(body.length / 2));
-        await replay(res, parts[2], 'whole', { upTo: mid > 0 ? mid + 2 : Math.floor(body.length / 2) });
+        await firstHalf(res, parts[2]);
         if (kind === 'reset') res.socket?.destroy();
         return; // stall: the response stays open until the client leaves (or the server closes)
       }
@@ -303,6 +301,7 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
     if (!/^24\.tok-\d+$/.test(token)) return json(200, { error_code: 110, error_msg: 'Access token invalid or no longer valid' });
     if (scenario === 'expire-once' && token === '24.tok-1') return json(200, { error_code: 111, error_msg: 'Access token expired' });
     if (scenario === 'error-json') return json(200, { error_code: 336003, error_msg: 'the first message must be from the user' });
+    if (mode === 'stall') return firstHalf(res, fixture); // and silence until the client leaves
     await replay(res, fixture, mode);
     res.end();
   }

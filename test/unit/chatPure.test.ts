@@ -7,6 +7,18 @@ import { isHostMessage, isWebviewMessage, type UiMessage } from '../../src/share
 import { scanBlocks } from '../../src/webview/blocks';
 import { synthText } from '../support/synth';
 
+/** Whether `offset` falls inside a fenced code block of `text` (an independent, line-by-line count). */
+function insideFence(text: string, offset: number): boolean {
+  let fence: string | undefined;
+  for (const line of text.slice(0, offset).split('\n')) {
+    const m = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (!m) continue;
+    if (!fence) fence = m[1];
+    else if (m[1][0] === fence[0] && m[1].length >= fence.length && line.trim() === m[1]) fence = undefined;
+  }
+  return fence !== undefined;
+}
+
 /** Feeds `text` in pieces and checks the cut only moves forward and never lands in a fence. */
 function feed(text: string, sizes: () => number): number[] {
   const cuts: number[] = [];
@@ -48,16 +60,19 @@ describe('scanBlocks (incremental Markdown)', () => {
   });
 
   it('finished blocks never change as more text arrives, in any chunking', () => {
-    const text = synthText(3000);
+    // A fence with blank lines inside, where a careless scanner would cut.
+    const text = synthText(1500) + '\n\n```py\nx = 1\n\n\ny = 2\n```\n\nAfter the code.\n\n' + synthText(1500);
     const whole = scanBlocks(text).stable;
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 40) + 1;
     const cuts = feed(text, rnd);
     assert.ok(cuts[cuts.length - 1] <= whole);
     for (const c of new Set(cuts)) {
-      // Every cut is a block boundary of the whole text: cutting there renders the same blocks.
-      assert.equal(scanBlocks(text.slice(0, c)).stable <= c, true);
+      // Every cut is a block boundary of the whole text: the whole text, scanned from that cut,
+      // still finds the same end of its finished blocks (the blocks before it never change).
       assert.ok(c === 0 || text.slice(c - 2, c) === '\n\n', `cut at ${c} follows a blank line`);
+      assert.equal(scanBlocks(text, c).stable, whole, `resuming at ${c} agrees with one scan of the whole`);
+      assert.ok(!insideFence(text, c), `cut at ${c} is not inside a code fence`);
     }
   });
 });
@@ -100,15 +115,20 @@ describe('ChatHistory', () => {
 
   it('while streaming writes only the growing answer; removed messages lose their keys; junk is ignored', async () => {
     const { m, map, writes } = memento();
-    const h = new ChatHistory(m);
+    const h = new ChatHistory(m, 20);
     const a = msg('a', 'user', 'q');
     const b = msg('b', 'assistant', '', 'streaming');
     await h.save([a, b]);
     writes.length = 0;
+    b.text = 'gr';
+    h.saveSoon(b);
     b.text = 'grown';
     h.saveSoon(b);
-    await new Promise((r) => setTimeout(r, 1100));
-    assert.deepEqual(writes, ['askLlm.chat.v2/b']);
+    assert.deepEqual(writes, [], 'nothing written at once');
+    while (!writes.length) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 40));
+    assert.deepEqual(writes, ['askLlm.chat.v2/b'], 'one write of the answer alone, with its latest text');
+    assert.equal((map.get('askLlm.chat.v2/b') as UiMessage).text, 'grown');
     await h.save([], []);
     assert.deepEqual([...map.keys()], ['askLlm.chat.v2']);
     map.set('askLlm.chat.v2', ['x', 42]);

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { errorFromHttp, errorFromNetwork, hintFor, retryAfterMs } from '../../src/core/errors';
 import { parseProfiles } from '../../src/core/profiles';
-import { DeltaBatcher } from '../../src/core/pump';
+import { foldAnswer, type Batch, type Outcome, type Sink } from '../../src/core/answer';
 import { backoffMs, withRetries } from '../../src/core/retry';
-import { shiftOffset, shiftOffsetAll } from '../../src/core/textPosition';
+import { shiftSpan, shiftSpanAll } from '../../src/core/textPosition';
 import type { LlmEvent } from '../../src/core/types';
 import { collect } from '../support/collect';
 import { loadFixture } from '../support/fixtureServer';
@@ -87,18 +87,32 @@ describe('profiles', () => {
   });
 });
 
-describe('insertion point math', () => {
+describe('span math (document ranges that follow the user\'s edits)', () => {
   const ch = (rangeOffset: number, rangeLength: number, textLength: number) => ({ rangeOffset, rangeLength, textLength });
-  it('shifts for edits before, ignores edits after, keeps typing at the point after the answer', () => {
-    assert.equal(shiftOffset(10, ch(0, 0, 5)), 15);
-    assert.equal(shiftOffset(10, ch(2, 3, 0)), 7);
-    assert.equal(shiftOffset(10, ch(11, 0, 5)), 10);
-    assert.equal(shiftOffset(10, ch(10, 0, 3)), 10);
-    assert.equal(shiftOffset(10, ch(8, 2, 1)), 9);
-    assert.equal(shiftOffset(10, ch(8, 5, 1)), 9, 'a replacement that swallows the point ends it after the new text');
+  const at = (p: number) => ({ start: p, end: p });
+  it('an empty span (insert at cursor): shifts for edits before, ignores edits after, typing at the point goes after the answer', () => {
+    assert.deepEqual(shiftSpan(at(10), ch(0, 0, 5)), { start: 15, end: 15, inside: false });
+    assert.deepEqual(shiftSpan(at(10), ch(2, 3, 0)), { start: 7, end: 7, inside: false });
+    assert.deepEqual(shiftSpan(at(10), ch(11, 0, 5)), { start: 10, end: 10, inside: false });
+    assert.deepEqual(shiftSpan(at(10), ch(10, 0, 3)), { start: 10, end: 10, inside: false });
+    assert.deepEqual(shiftSpan(at(10), ch(8, 2, 1)), { start: 9, end: 9, inside: false });
+    assert.deepEqual(shiftSpan(at(10), ch(8, 5, 1)), { start: 9, end: 9, inside: false }, 'a replacement that swallows the point ends it after the new text');
+  });
+  it('a written span: edits at its start go before it, at its end after it, inside it are reported', () => {
+    const s = { start: 10, end: 20 };
+    assert.deepEqual(shiftSpan(s, ch(10, 0, 2)), { start: 12, end: 22, inside: false });
+    assert.deepEqual(shiftSpan(s, ch(20, 0, 2)), { start: 10, end: 20, inside: false });
+    assert.deepEqual(shiftSpan(s, ch(20, 5, 0)), { start: 10, end: 20, inside: false });
+    assert.deepEqual(shiftSpan(s, ch(0, 10, 0)), { start: 0, end: 10, inside: false });
+    assert.deepEqual(shiftSpan(s, ch(12, 3, 2)), { start: 10, end: 19, inside: true });
+    assert.deepEqual(shiftSpan(s, ch(15, 0, 4)), { start: 10, end: 24, inside: true });
+    assert.deepEqual(shiftSpan(s, ch(5, 7, 0)), { start: 5, end: 13, inside: true }, 'the part before the span and its first 2 characters deleted');
+    assert.deepEqual(shiftSpan(s, ch(15, 10, 3)), { start: 10, end: 15, inside: true }, 'its tail replaced: the new text is not the answer\'s');
+    assert.deepEqual(shiftSpan(s, ch(5, 20, 1)), { start: 6, end: 6, inside: true }, 'all of it replaced');
   });
   it('several changes of one event (original-document ranges)', () => {
-    assert.equal(shiftOffsetAll(10, [ch(0, 0, 2), ch(5, 1, 0), ch(20, 0, 9)]), 11);
+    assert.deepEqual(shiftSpanAll(at(10), [ch(0, 0, 2), ch(5, 1, 0), ch(20, 0, 9)]), { start: 11, end: 11, inside: false });
+    assert.deepEqual(shiftSpanAll({ start: 10, end: 20 }, [ch(0, 0, 2), ch(14, 0, 1)]), { start: 12, end: 23, inside: true });
   });
 });
 
@@ -151,15 +165,93 @@ describe('retries', () => {
   });
 });
 
-describe('DeltaBatcher', () => {
-  it('delivers at most once per interval and everything on flush', async () => {
-    const got: string[] = [];
-    const b = new DeltaBatcher((x) => got.push(x.text), 30);
-    for (let i = 0; i < 100; i++) b.push('text', 'x');
-    await new Promise((r) => setTimeout(r, 5));
-    b.push('text', 'y');
-    b.flush();
-    assert.equal(got.join(''), 'x'.repeat(100) + 'y');
-    assert.ok(got.length <= 2, `${got.length} deliveries`);
+describe('the answer fold (foldAnswer: one outcome, any number of sinks)', () => {
+  const script = (events: LlmEvent[], gapMs = 0) => (async function* () {
+    for (const ev of events) {
+      if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+      yield ev;
+    }
+  })();
+  const recorder = () => {
+    const s = { batches: [] as Batch[], outcomes: [] as Outcome[], starts: 0, write(b: Batch) { s.batches.push(b); }, finish(o: Outcome) { s.outcomes.push(o); }, start() { s.starts++; } };
+    return s;
+  };
+  const ok: LlmEvent[] = [
+    { type: 'start', provider: 'p', model: 'm' },
+    { type: 'reasoning', text: 'think ' },
+    { type: 'text', text: '你好' }, { type: 'text', text: ' 🌏' }, { type: 'text', text: '!' },
+    { type: 'usage', inputTokens: 3, outputTokens: 4 },
+    { type: 'end', finishReason: 'stop', nativeFinishReason: 'stop' },
+  ];
+
+  it('feeds two sinks the same coalesced batches and finishes both with one outcome', async () => {
+    const a = recorder();
+    const b = recorder();
+    const outcome = await foldAnswer(script(ok), [a, b], { intervalMs: 30 });
+    assert.equal(a.batches.map((x) => x.text).join(''), '你好 🌏!');
+    assert.equal(a.batches.map((x) => x.reasoning).join(''), 'think ');
+    assert.deepEqual(b.batches, a.batches);
+    assert.ok(a.batches.length <= 2, `${a.batches.length} batches for 4 deltas`);
+    assert.equal(a.starts, 1);
+    assert.deepEqual(a.outcomes, [outcome]);
+    assert.deepEqual(b.outcomes, [outcome]);
+    assert.equal(outcome.text, '你好 🌏!');
+    assert.equal(outcome.reasoning, 'think ');
+    assert.equal(outcome.finishReason, 'stop');
+    assert.deepEqual(outcome.usage, { inputTokens: 3, outputTokens: 4, totalTokens: undefined });
+    assert.equal(outcome.provider, 'p');
+    assert.equal(outcome.timing.outputTokens, 4);
+    assert.equal(outcome.timing.tokensEstimated, false);
+  });
+
+  it('keeps the partial text on failure and says why', async () => {
+    const err: LlmEvent = { type: 'error', error: { kind: 'network', message: 'reset', retryable: true } };
+    const o = await foldAnswer(script([ok[0], ok[2], err]), []);
+    assert.equal(o.text, '你好');
+    assert.equal(o.finishReason, 'error');
+    assert.equal(o.error?.kind, 'network');
+  });
+
+  it('a stream that stops with no terminal event is a protocol error, text kept', async () => {
+    const o = await foldAnswer(script([ok[0], ok[2]]), []);
+    assert.equal(o.text, '你好');
+    assert.equal(o.error?.kind, 'protocol');
+  });
+
+  it('measures time to first token and tokens per second with a clock it is given', async () => {
+    let t = 1000;
+    const clock = () => t;
+    const events = (async function* (): AsyncGenerator<LlmEvent> {
+      yield { type: 'start', provider: 'p', model: 'm' };
+      t += 200;
+      for (let i = 0; i < 11; i++) {
+        yield { type: 'text', text: 'x' };
+        t += 100;
+      }
+      yield { type: 'end', finishReason: 'stop' };
+    })();
+    const o = await foldAnswer(events, [], { now: clock, intervalMs: 0 });
+    assert.equal(o.timing.firstTokenMs, 200);
+    assert.equal(o.timing.outputTokens, 11);
+    assert.equal(o.timing.tokensEstimated, true);
+    assert.equal(o.timing.tokensPerSecond, 10, '10 tokens after the first in 1 s');
+    assert.equal(o.timing.durationMs, 1300);
+  });
+
+  it('a sink that throws does not stop the others', async () => {
+    const good = recorder();
+    const errors: unknown[] = [];
+    const bad: Sink = { write() { throw new Error('boom'); }, finish() { throw new Error('boom at finish'); } };
+    const o = await foldAnswer(script(ok), [bad, good], { onSinkError: (e) => errors.push(e) });
+    assert.equal(good.batches.map((x) => x.text).join(''), o.text);
+    assert.equal(good.outcomes.length, 1);
+    assert.ok(errors.length >= 2);
+  });
+
+  it('the last batch reaches the sinks before finish, at once when the stream ends', async () => {
+    const order: string[] = [];
+    const sink: Sink = { write: (b) => { order.push(`write:${b.text}`); }, finish: () => { order.push('finish'); } };
+    await foldAnswer(script([ok[0], ok[2], ok[6]]), [sink], { intervalMs: 10_000 });
+    assert.deepEqual(order, ['write:你好', 'finish']);
   });
 });

@@ -1,8 +1,9 @@
 // The `openai` kind against every OpenAI-shaped fixture, replayed over real HTTP on 127.0.0.1.
 import { strict as assert } from 'node:assert';
 import { createApi } from '../../src/api';
-import { normalizeFinishReason } from '../../src/providers/openai';
+import { normalizeFinishReason } from '../../src/providers/normalize';
 import type { ErrorKind, ProviderProfile } from '../../src/core/types';
+import type { Expected } from '../support/api';
 import { collect } from '../support/collect';
 import * as net from 'node:net';
 
@@ -32,17 +33,6 @@ const ERRORS: Record<string, ErrorKind> = {
 };
 const MID_STREAM_KIND: Record<string, ErrorKind> = { 'openai-midstream-error.sse': 'server' };
 const MODES = ['whole', 'bytes', 'random-1', 'random-2', 'random-3'];
-
-interface Expected {
-  text: string;
-  reasoning: string | null;
-  refusal: string | null;
-  tool_calls: Array<{ id: string; name: string; arguments: string }>;
-  finish_reason: string | null;
-  usage_normalized: { input_tokens: number; output_tokens: number; total_tokens: number } | null;
-  error: { http_status: number; retryable: boolean; retry_after_ms?: number | null; message: string } | null;
-  terminated_by?: string;
-}
 
 describe('openai adapter: fixtures over real HTTP', () => {
   let server: FixtureServer;
@@ -219,7 +209,8 @@ describe('public API', () => {
     profiles: () => [
       { id: 'a', kind: 'openai', model: 'm', baseUrl: `${server.url}${path}` },
       { id: 'b', kind: 'openai', model: 'm', baseUrl: `${server.url}/replay/deepseek-reasoning.sse/whole/v1` },
-      { id: 'z', kind: 'gemini', model: 'm' },
+      // vscode-lm is registered by the extension host; in plain Node this build has no adapter for it.
+      { id: 'z', kind: 'vscode-lm', model: '' },
     ],
     activeProfileId: () => 'a',
     keysFor: async () => ({ apiKey: 'k' }),
@@ -247,8 +238,11 @@ describe('public API', () => {
   it('an unknown profile id or unsupported kind is an error event, not an exception', async () => {
     const api = make();
     const missing = await collect(api.streamEvents('hi', { provider: 'nope' }));
-    assert.equal(missing.terminal?.type, 'error');
+    assert.deepEqual(missing.terminal, { type: 'error', error: { kind: 'notFound', message: 'No provider profile "nope" in askLlm.providers.', retryable: false } });
     const unsupported = await collect(api.streamEvents('hi', { provider: 'z' }));
     assert.equal(unsupported.terminal?.type, 'error');
+    assert.equal(unsupported.terminal.type === 'error' && unsupported.terminal.error.kind, 'badRequest');
+    assert.match(unsupported.terminal.type === 'error' ? unsupported.terminal.error.message : '', /kind "vscode-lm" .* not supported/);
+    assert.equal(unsupported.starts, 0, 'no request was made');
   });
 });

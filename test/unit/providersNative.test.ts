@@ -1,26 +1,12 @@
 // dashscope, ernie, ollama and the generic sse kind, over real HTTP on 127.0.0.1.
 import { strict as assert } from 'node:assert';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApi } from '../../src/api';
 import type { ProviderProfile } from '../../src/core/types';
 import { DeltaTracker } from '../../src/providers/cumulative';
+import { apiWith, rawServer, replyServer, type Expected } from '../support/api';
 import { collect } from '../support/collect';
 import { loadFixture, startFixtureServer, type FixtureServer } from '../support/fixtureServer';
 
 const MODES = ['whole', 'bytes', 'random-1', 'random-2', 'random-3'];
-
-interface Expected {
-  text?: string;
-  reasoning?: string | null;
-  finish_reason?: string | null;
-  usage_normalized?: { input_tokens: number; output_tokens: number; total_tokens: number } | null;
-  error?: { http_status: number; retryable: boolean; message: string } | null;
-}
-
-function apiWith(profile: ProviderProfile, keys: { apiKey?: string; secretKey?: string } = { apiKey: 'sk-test' }) {
-  return createApi({ profiles: () => [{ maxRetries: 0, ...profile }], activeProfileId: () => profile.id, keysFor: async () => keys });
-}
 
 function assertMatches(got: Awaited<ReturnType<typeof collect>>, expected: Expected, finish: string) {
   assert.equal(got.text, expected.text ?? '');
@@ -29,13 +15,6 @@ function assertMatches(got: Awaited<ReturnType<typeof collect>>, expected: Expec
   assert.deepEqual(got.usage, u ? { inputTokens: u.input_tokens, outputTokens: u.output_tokens, totalTokens: u.total_tokens } : undefined);
   assert.equal(got.starts, 1);
   assert.deepEqual(got.terminal, { type: 'end', finishReason: finish, nativeFinishReason: expected.finish_reason });
-}
-
-/** A one-off server for streams that no shared fixture has. */
-async function rawServer(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
-  const srv = http.createServer(handler);
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, close: () => new Promise((r) => { srv.closeAllConnections(); srv.close(() => r()); }) };
 }
 
 describe('dashscope (native)', () => {
@@ -242,25 +221,14 @@ describe('ollama (native /api/chat NDJSON)', () => {
 });
 
 describe('sse (any SSE endpoint)', () => {
-  const stream = (lines: string[]) => rawServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'x-echo-body': encodeURIComponent(body) });
-      for (const l of lines) res.write(l);
-      res.end();
-    });
+  const stream = (lines: string[]) => rawServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const l of lines) res.write(l);
+    res.end();
   });
 
   it('delta events at a JSON path, ending at a [DONE] payload, with the body template filled', async () => {
-    let seenBody = '';
-    const raw = await rawServer((req, res) => {
-      req.on('data', (c) => (seenBody += c));
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.end('data: {"data":{"text":"你"}}\n\ndata: {"data":{"text":"好"}}\n\ndata: [DONE]\n\n');
-      });
-    });
+    const raw = await replyServer('data: {"data":{"text":"你"}}\n\ndata: {"data":{"text":"好"}}\n\ndata: [DONE]\n\n');
     try {
       const got = await collect(apiWith({
         id: 's', kind: 'sse', model: 'mine', url: `${raw.url}/chat/stream`, textPath: 'data.text', doneWhen: '[DONE]',
@@ -268,7 +236,7 @@ describe('sse (any SSE endpoint)', () => {
       }).streamEvents('hello'));
       assert.equal(got.text, '你好');
       assert.equal(got.terminal?.type, 'end');
-      assert.deepEqual(JSON.parse(seenBody), { query: 'hello', history: [{ role: 'user', content: 'hello' }], options: { model: 'mine' } });
+      assert.deepEqual(JSON.parse(raw.seen[0].body), { query: 'hello', history: [{ role: 'user', content: 'hello' }], options: { model: 'mine' } });
     } finally {
       await raw.close();
     }
@@ -301,19 +269,15 @@ describe('sse (any SSE endpoint)', () => {
 });
 
 describe('stream: false for the native kinds', () => {
-  const whole = (body: object) => rawServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      if (req.url?.includes('/oauth/2.0/token')) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ access_token: '24.t', expires_in: 3600 }));
-        return;
-      }
-      assert.equal(JSON.parse(raw).stream, false, 'asked for one whole answer');
+  const whole = (body: object) => rawServer((req, res, raw) => {
+    if (req.url?.includes('/oauth/2.0/token')) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    });
+      res.end(JSON.stringify({ access_token: '24.t', expires_in: 3600 }));
+      return;
+    }
+    assert.equal(JSON.parse(raw).stream, false, 'asked for one whole answer');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
   });
 
   it('ernie: one JSON result', async () => {

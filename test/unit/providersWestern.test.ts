@@ -1,41 +1,12 @@
 // anthropic, gemini, openai-responses, openai-completions and azure-openai over real HTTP.
 import { strict as assert } from 'node:assert';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApi } from '../../src/api';
 import type { ErrorKind, ProviderProfile } from '../../src/core/types';
-import { normalizeFinishReason } from '../../src/providers/openai';
+import { normalizeFinishReason } from '../../src/providers/normalize';
+import { apiWith, replyServer, type Expected } from '../support/api';
 import { collect } from '../support/collect';
 import { loadFixture, startFixtureServer, type FixtureServer } from '../support/fixtureServer';
 
 const MODES = ['whole', 'bytes', 'random-1', 'random-2', 'random-3'];
-
-interface Expected {
-  text?: string;
-  reasoning?: string | null;
-  tool_calls?: Array<{ id: string; name: string; arguments: string }>;
-  finish_reason?: string | null;
-  usage_normalized?: { input_tokens: number; output_tokens: number; total_tokens: number } | null;
-  error?: { http_status: number; retryable: boolean; retry_after_ms?: number | null; message: string } | null;
-}
-
-const apiWith = (profile: ProviderProfile) =>
-  createApi({ profiles: () => [{ maxRetries: 0, ...profile }], activeProfileId: () => profile.id, keysFor: async () => ({ apiKey: 'sk-test' }) });
-
-async function rawServer(body: string | ((req: http.IncomingMessage, raw: string) => string), contentType = 'text/event-stream', status = 200) {
-  const seen: Array<{ url: string; headers: http.IncomingHttpHeaders; body: string }> = [];
-  const srv = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      seen.push({ url: req.url ?? '', headers: req.headers, body: raw });
-      res.writeHead(status, { 'content-type': contentType });
-      res.end(typeof body === 'string' ? body : body(req, raw));
-    });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }) };
-}
 
 const CASES: Array<{ fixture: string; kind: ProviderProfile['kind']; path?: string; errorKind?: ErrorKind }> = [
   { fixture: 'anthropic-basic.sse', kind: 'anthropic' },
@@ -45,13 +16,13 @@ const CASES: Array<{ fixture: string; kind: ProviderProfile['kind']; path?: stri
   { fixture: 'openai-responses-basic.sse', kind: 'openai-responses', path: '/v1' },
   { fixture: 'openai-responses-error.sse', kind: 'openai-responses', path: '/v1', errorKind: 'server' },
   { fixture: 'azure-error-429.json', kind: 'azure-openai', errorKind: 'rateLimit' },
-  // Ours (test/fixtures/providers), for behaviours ../shared has no file for.
+  // Ours, for behaviours the team's recordings (copied in by scripts/refresh-fixtures.sh) have no file for.
   { fixture: 'gemini-basic.sse', kind: 'gemini' },
   { fixture: 'azure-basic.sse', kind: 'azure-openai' },
   { fixture: 'openai-completions-basic.sse', kind: 'openai-completions', path: '/v1' },
 ];
 
-describe('anthropic, gemini, responses, azure: shared fixtures over real HTTP', () => {
+describe('anthropic, gemini, responses, azure: recorded fixtures over real HTTP', () => {
   let server: FixtureServer;
   before(async () => { server = await startFixtureServer(); });
   after(() => server.close());
@@ -119,10 +90,10 @@ describe('anthropic, gemini, responses, azure: shared fixtures over real HTTP', 
   });
 });
 
-describe('streams of our own for behaviours ../shared has no fixture for', () => {
+describe('streams of our own for behaviours no recorded fixture covers', () => {
   it('gemini: CRLF-framed chunks, a thought part, usage from the last chunk, EOF after finishReason', async () => {
     const chunk = (o: object) => `data: ${JSON.stringify(o)}\r\n\r\n`;
-    const srv = await rawServer(
+    const srv = await replyServer(
       chunk({ candidates: [{ content: { parts: [{ text: 'Thinking about rain.', thought: true }], role: 'model' }, index: 0 }], usageMetadata: { promptTokenCount: 5, totalTokenCount: 9, thoughtsTokenCount: 4 } }) +
       chunk({ candidates: [{ content: { parts: [{ text: '雨天' }], role: 'model' }, index: 0 }], usageMetadata: { promptTokenCount: 5, totalTokenCount: 11 } }) +
       chunk({ candidates: [{ content: { parts: [{ text: '带伞 ☂️' }], role: 'model' }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 6, thoughtsTokenCount: 4, totalTokenCount: 15 } }),
@@ -137,8 +108,8 @@ describe('streams of our own for behaviours ../shared has no fixture for', () =>
   });
 
   it('gemini: a stream cut before any finishReason is a protocol error with the text kept; SAFETY is contentFilter', async () => {
-    const cut = await rawServer(`data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text: 'half' }] } }] })}\r\n\r\n`);
-    const safety = await rawServer(`data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text: 'x' }] }, finishReason: 'SAFETY' }] })}\r\n\r\n`);
+    const cut = await replyServer(`data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text: 'half' }] } }] })}\r\n\r\n`);
+    const safety = await replyServer(`data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text: 'x' }] }, finishReason: 'SAFETY' }] })}\r\n\r\n`);
     try {
       const a = await collect(apiWith({ id: 'g', kind: 'gemini', model: 'm', baseUrl: cut.url }).streamEvents('hi'));
       assert.equal(a.text, 'half');
@@ -149,7 +120,7 @@ describe('streams of our own for behaviours ../shared has no fixture for', () =>
   });
 
   it('gemini: stream false asks generateContent and gets one whole answer', async () => {
-    const srv = await rawServer(JSON.stringify({ candidates: [{ content: { parts: [{ text: 'whole' }] }, finishReason: 'STOP' }] }), 'application/json');
+    const srv = await replyServer(JSON.stringify({ candidates: [{ content: { parts: [{ text: 'whole' }] }, finishReason: 'STOP' }] }), 'application/json');
     try {
       const got = await collect(apiWith({ id: 'g', kind: 'gemini', model: 'm', baseUrl: srv.url, stream: false }).streamEvents('hi'));
       assert.equal(got.text, 'whole');
@@ -158,7 +129,7 @@ describe('streams of our own for behaviours ../shared has no fixture for', () =>
   });
 
   it('anthropic: overloaded_error mid-stream after a 200 is a retryable overloaded error, text kept', async () => {
-    const srv = await rawServer(
+    const srv = await replyServer(
       'event: message_start\ndata: {"type":"message_start","message":{"id":"m","usage":{"input_tokens":3,"output_tokens":1}}}\n\n' +
       'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n' +
       'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"部分"}}\n\n' +
@@ -175,7 +146,7 @@ describe('streams of our own for behaviours ../shared has no fixture for', () =>
   });
 
   it('anthropic: stream false reads the whole message', async () => {
-    const srv = await rawServer(JSON.stringify({ content: [{ type: 'thinking', thinking: 't' }, { type: 'text', text: 'answer' }], stop_reason: 'max_tokens', usage: { input_tokens: 2, output_tokens: 3 } }), 'application/json');
+    const srv = await replyServer(JSON.stringify({ content: [{ type: 'thinking', thinking: 't' }, { type: 'text', text: 'answer' }], stop_reason: 'max_tokens', usage: { input_tokens: 2, output_tokens: 3 } }), 'application/json');
     try {
       const got = await collect(apiWith({ id: 'a', kind: 'anthropic', model: 'm', baseUrl: srv.url, stream: false }).streamEvents('hi'));
       assert.equal(got.text, 'answer');
@@ -186,7 +157,7 @@ describe('streams of our own for behaviours ../shared has no fixture for', () =>
 
   it('azure: the empty first chunk with prompt_filter_results, then a content_filter stop', async () => {
     const c = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
-    const srv = await rawServer(
+    const srv = await replyServer(
       c({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }] }) +
       c({ choices: [{ content_filter_results: {}, delta: { content: 'Once upon', role: 'assistant' }, finish_reason: null, index: 0 }], id: 'chatcmpl-1', model: 'gpt-4o', object: 'chat.completion.chunk' }) +
       c({ choices: [{ content_filter_results: { violence: { filtered: true, severity: 'medium' } }, delta: {}, finish_reason: 'content_filter', index: 0 }], id: 'chatcmpl-1', object: 'chat.completion.chunk' }) +
@@ -203,9 +174,9 @@ describe('streams of our own for behaviours ../shared has no fixture for', () =>
 
   it('responses: response.failed is an error; response.incomplete is a length stop; a function call is a tool call', async () => {
     const ev = (type: string, o: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...o })}\n\n`;
-    const failed = await rawServer(ev('response.output_text.delta', { delta: 'a' }) + ev('response.failed', { response: { status: 'failed', error: { code: 'server_error', message: 'boom' } } }));
-    const incomplete = await rawServer(ev('response.output_text.delta', { delta: 'long' }) + ev('response.incomplete', { response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } } }));
-    const tools = await rawServer(ev('response.output_item.done', { item: { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{"x":1}' } }) + ev('response.completed', { response: { status: 'completed', output: [{ type: 'function_call' }], usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } } }));
+    const failed = await replyServer(ev('response.output_text.delta', { delta: 'a' }) + ev('response.failed', { response: { status: 'failed', error: { code: 'server_error', message: 'boom' } } }));
+    const incomplete = await replyServer(ev('response.output_text.delta', { delta: 'long' }) + ev('response.incomplete', { response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } } }));
+    const tools = await replyServer(ev('response.output_item.done', { item: { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{"x":1}' } }) + ev('response.completed', { response: { status: 'completed', output: [{ type: 'function_call' }], usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } } }));
     try {
       const a = await collect(apiWith({ id: 'r', kind: 'openai-responses', model: 'm', baseUrl: failed.url }).streamEvents('hi'));
       assert.equal(a.text, 'a');
@@ -221,8 +192,8 @@ describe('streams of our own for behaviours ../shared has no fixture for', () =>
 
   it('openai-completions: a prompt, text deltas from choices[0].text, usage, and stream false', async () => {
     const c = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
-    const wholeSrv = await rawServer(JSON.stringify({ object: 'text_completion', choices: [{ index: 0, text: 'whole', finish_reason: 'length' }] }), 'application/json');
-    const srv = await rawServer(() => {
+    const wholeSrv = await replyServer(JSON.stringify({ object: 'text_completion', choices: [{ index: 0, text: 'whole', finish_reason: 'length' }] }), 'application/json');
+    const srv = await replyServer(() => {
       return c({ object: 'text_completion', choices: [{ index: 0, text: 'Hello', finish_reason: null }] }) + c({ object: 'text_completion', choices: [{ index: 0, text: ' world', finish_reason: 'stop' }] }) +
         c({ object: 'text_completion', choices: [], usage: { prompt_tokens: 2, completion_tokens: 2, total_tokens: 4 } }) + 'data: [DONE]\n\n';
     });

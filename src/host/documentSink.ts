@@ -1,0 +1,276 @@
+import * as vscode from 'vscode';
+import type { Batch, Outcome, Sink } from '../core/answer';
+import { shiftSpanAll, type OffsetChange, type Span } from '../core/textPosition';
+
+const normalizeEol = (s: string) => s.replace(/\r\n/g, '\n');
+
+/** One range of a document that an answer streams into. */
+export class DocumentRange implements Sink {
+  /** Text not yet in the document. */
+  pending = '';
+  /** The first write replaces the range's original text (a selection being rewritten). */
+  replacePending: boolean;
+  /** Characters of the answer that reached the document. */
+  written = 0;
+  /** The user edited inside what this range had written (its owner may stop its stream). */
+  touched = false;
+
+  constructor(private readonly writer: DocumentWriter, public span: Span, replace: boolean) {
+    this.replacePending = replace && span.end > span.start;
+  }
+
+  write(batch: Batch): void {
+    if (batch.text) this.writer.push(this, batch.text);
+  }
+
+  /** Waits until everything written to this range is in the document (or the document is gone). */
+  finish(_outcome?: Outcome): Promise<void> {
+    return this.writer.settle();
+  }
+}
+
+interface Part {
+  range: DocumentRange;
+  text: string;
+  replace: boolean;
+  /** Where the edit goes, in the document before it. */
+  offset: number;
+  length: number;
+}
+
+export interface DocumentWriterEvents {
+  onClosed(): void;
+  /** The document refused an edit that no one raced: it is read-only. Pending text stays in the ranges. */
+  onRejected(): void;
+}
+
+/**
+ * Streams answers into ranges of one document: insert at a cursor (an empty range), replace a
+ * selection (the first piece replaces it), append after what was written (a range that starts
+ * there). Each range's start and end follow the user's edits elsewhere.
+ * - Edits are serialized: while one is in flight the next pieces of every range gather, so any
+ *   number of ranges streaming at once make about one `editor.edit` per frame, never one per token.
+ * - Everything the writer writes is one undo step: the first edit opens it (undoStopBefore) and no
+ *   edit closes it (undoStopAfter: false on all of them, the first included).
+ * - An edit the user made in between is detected by the editor's version check (`edit` returns
+ *   false) and the pieces are retried at the ranges' new places.
+ * - When the editor goes away (another tab), pieces wait until the document is visible again; what
+ *   is left at the end goes in with one workspace edit. Nothing is ever dropped.
+ */
+export class DocumentWriter implements vscode.Disposable {
+  readonly ranges: DocumentRange[] = [];
+  private expected: Part[] | undefined;
+  private first = true;
+  private running: Promise<void> | undefined;
+  private closed = false;
+  private readonly subs: vscode.Disposable[] = [];
+  /** How many edits reached the document (for the log: far fewer than tokens). */
+  edits = 0;
+  rejected = false;
+
+  constructor(private editor: vscode.TextEditor | undefined, readonly document: vscode.TextDocument, private readonly events: DocumentWriterEvents) {
+    this.subs.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === this.document && e.contentChanges.length) this.onChange(e.contentChanges);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d === this.document) {
+          this.closed = true;
+          this.events.onClosed();
+        }
+      }),
+      vscode.window.onDidChangeVisibleTextEditors(() => {
+        if (this.hasPending() && !this.running) this.kick();
+      }),
+    );
+  }
+
+  /** A range to stream into; `replace`: the first piece replaces the span's current text. */
+  range(span: Span, replace = false): DocumentRange {
+    const r = new DocumentRange(this, { ...span }, replace);
+    this.ranges.push(r);
+    return r;
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.document.isClosed;
+  }
+
+  push(range: DocumentRange, text: string): void {
+    if (!text || this.isClosed) return;
+    range.pending += text;
+    if (!this.rejected) this.kick();
+  }
+
+  /** Waits until everything pushed is in the document (or the document is gone or refuses edits). */
+  async settle(): Promise<void> {
+    while (this.running) await this.running;
+    if (this.hasPending() && !this.isClosed && !this.rejected) await this.applyWithWorkspaceEdit();
+  }
+
+  /** Text not yet written, taken out of every range (after a rejection, so it can go elsewhere). */
+  takePending(): string {
+    let text = '';
+    for (const r of this.ranges) {
+      text += r.pending;
+      r.pending = '';
+    }
+    return text;
+  }
+
+  private hasPending(): boolean {
+    return this.ranges.some((r) => r.pending);
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** The pieces waiting now, one per range, as edits against the current document. */
+  private takeParts(): Part[] {
+    const parts: Part[] = [];
+    for (const range of this.ranges) {
+      if (!range.pending) continue;
+      const replace = range.replacePending;
+      const { start, end } = range.span;
+      parts.push({ range, text: range.pending, replace, offset: replace ? start : end, length: replace ? end - start : 0 });
+      range.pending = '';
+    }
+    return parts;
+  }
+
+  private onChange(changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
+    const own = this.expected && matchOwn(this.expected, changes);
+    if (own) {
+      this.applyOwn(own);
+      this.expected = undefined;
+      return;
+    }
+    const offsets: OffsetChange[] = changes.map((c) => ({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, textLength: c.text.length }));
+    for (const r of this.ranges) {
+      const next = shiftSpanAll(r.span, offsets);
+      r.span = { start: next.start, end: next.end };
+      if (next.inside && r.written > 0) r.touched = true;
+    }
+  }
+
+  /** Our own edit landed: each range grows by what it got; ranges after a part move with it. */
+  private applyOwn(parts: Array<Part & { stored: number }>): void {
+    for (const p of [...parts].sort((a, b) => b.offset - a.offset)) {
+      const delta = p.stored - p.length;
+      for (const r of this.ranges) {
+        if (r === p.range) continue;
+        if (r.span.start >= p.offset + p.length) r.span = { start: r.span.start + delta, end: r.span.end + delta };
+      }
+      const s = p.range.span;
+      p.range.span = p.replace ? { start: s.start, end: s.start + p.stored } : { start: s.start, end: s.end + p.stored };
+    }
+  }
+
+  private liveEditor(): vscode.TextEditor | undefined {
+    const visible = vscode.window.visibleTextEditors;
+    if (this.editor && visible.includes(this.editor)) return this.editor;
+    this.editor = vscode.window.activeTextEditor?.document === this.document
+      ? vscode.window.activeTextEditor
+      : visible.find((e) => e.document === this.document);
+    return this.editor;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.hasPending() && !this.isClosed && !this.rejected) {
+      const editor = this.liveEditor();
+      if (!editor) return; // wait for the document to be visible again (or for settle())
+      const parts = this.takeParts();
+      const doc = this.document;
+      const last = parts[parts.length - 1];
+      const followEnd = editor.visibleRanges.some((r) => r.contains(doc.positionAt(last.offset + last.length)));
+      this.expected = parts;
+      const version = doc.version;
+      let ok = false;
+      try {
+        ok = await editor.edit((b) => {
+          for (const p of parts) {
+            if (p.replace) b.replace(new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length)), p.text);
+            else b.insert(doc.positionAt(p.offset), p.text);
+          }
+        }, { undoStopBefore: this.first, undoStopAfter: false });
+      } catch {
+        ok = false; // the editor was closed under us: look for another one next round
+        this.editor = undefined;
+      }
+      if (ok && this.expected) {
+        // The change event normally arrives before edit() resolves; if it did not, advance here
+        // (by the length the document stores: its EOL may be CRLF) so pieces never reorder.
+        const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+        this.applyOwn(parts.map((p) => ({ ...p, stored: p.text.replace(/\r?\n/g, eol).length })));
+      }
+      this.expected = undefined;
+      if (!ok) {
+        for (const p of parts) p.range.pending = p.text + p.range.pending;
+        // A changed version means the user's edit won the race: retry at the new places.
+        // An unchanged one, with the editor still there, means the document refuses edits.
+        if (doc.version === version && this.editor) {
+          this.rejected = true;
+          this.events.onRejected();
+        }
+        continue;
+      }
+      for (const p of parts) {
+        p.range.replacePending = false;
+        p.range.written += p.text.length;
+      }
+      this.first = false;
+      this.edits++;
+      if (followEnd) {
+        const end = doc.positionAt(last.range.span.end);
+        editor.revealRange(new vscode.Range(end, end), vscode.TextEditorRevealType.Default);
+      }
+    }
+  }
+
+  private async applyWithWorkspaceEdit(): Promise<void> {
+    const parts = this.takeParts();
+    const edit = new vscode.WorkspaceEdit();
+    const doc = this.document;
+    for (const p of parts) edit.replace(doc.uri, new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length)), p.text);
+    this.expected = parts;
+    const ok = await vscode.workspace.applyEdit(edit);
+    this.expected = undefined;
+    if (ok) {
+      this.edits++;
+      for (const p of parts) {
+        p.range.replacePending = false;
+        p.range.written += p.text.length;
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+  }
+}
+
+/** The change event of our own edit: one change per part, at its place, with its text. */
+function matchOwn(parts: Part[], changes: readonly vscode.TextDocumentContentChangeEvent[]): Array<Part & { stored: number }> | undefined {
+  if (changes.length !== parts.length) return undefined;
+  const sorted = [...changes].sort((a, b) => a.rangeOffset - b.rangeOffset);
+  const byOffset = [...parts].sort((a, b) => a.offset - b.offset);
+  const out: Array<Part & { stored: number }> = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const c = sorted[i];
+    const p = byOffset[i];
+    if (c.rangeOffset !== p.offset || c.rangeLength !== p.length || normalizeEol(c.text) !== normalizeEol(p.text)) return undefined;
+    out.push({ ...p, stored: c.text.length });
+  }
+  return out;
+}
+
+/** A document the user cannot write to (a read-only file system, an output or git view). */
+export function isReadOnly(doc: vscode.TextDocument): boolean {
+  if (doc.isUntitled) return false;
+  if (['output', 'git', 'vscode-scm', 'debug', 'vscode-userdata-sync'].includes(doc.uri.scheme)) return true;
+  return vscode.workspace.fs.isWritableFileSystem(doc.uri.scheme) === false;
+}
