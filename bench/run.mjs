@@ -3,6 +3,9 @@
 // lengths, and measures Ask LLM against the floor probe and the naive baseline side by side.
 // Writes bench/results/<time>.json, bench/results/latest.json and bench/results/latest.svg, and
 // prints a table. Run: npm run bench   (ASKLLM_BENCH_QUICK=1 for a short smoke run)
+// ASKLLM_BENCH_ONLY=relay measures only relay latency (ours and the floor, chat and document) and
+// writes ASKLLM_BENCH_OUT; ASKLLM_BENCH_EXTENSION=DIR benchmarks the (built) extension in DIR, an
+// older checkout for a before/after (bench/relay.mjs drives both, interleaved).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +13,9 @@ import { launchBrowser, root, startCodeServer, startFixtureServer } from '../tes
 import { renderSvg } from './chart.mjs';
 
 const QUICK = !!process.env.ASKLLM_BENCH_QUICK;
+const RELAY_ONLY = process.env.ASKLLM_BENCH_ONLY === 'relay';
+const EXTENSION = path.resolve(process.env.ASKLLM_BENCH_EXTENSION ?? root);
+const VARIANTS = RELAY_ONLY ? ['ours', 'floor'] : ['ours', 'floor', 'naive'];
 const RATES = [50, 500, 2000];
 const LATENCY_TOKENS = QUICK ? { 50: 150, 500: 500, 2000: 1000 } : { 50: 500, 500: 2000, 2000: 4000 };
 const RENDER_LENGTHS = QUICK ? [2000, 5000] : [10000, 50000];
@@ -22,12 +28,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 console.log('[bench] building (production bundles) …');
 execFileSync(process.execPath, [path.join(root, 'esbuild.js'), '--tests', '--production'], { stdio: 'inherit', cwd: root });
+if (EXTENSION !== root) execFileSync(process.execPath, [path.join(EXTENSION, 'esbuild.js'), '--production'], { stdio: 'inherit', cwd: EXTENSION });
 execFileSync(process.execPath, [path.join(root, 'bench/probe/build.mjs')], { stdio: 'inherit', cwd: root });
+fs.mkdirSync(path.join(root, '.cache'), { recursive: true }); // a fresh clone has none yet
 
 const fixtures = await startFixtureServer();
 const workspace = fs.mkdtempSync(path.join(root, '.cache/bench-workspace-'));
 const baseSettings = { 'workbench.editor.enablePreview': false, 'files.hotExit': 'off', 'editor.minimap.enabled': false };
-const server = await startCodeServer({ workspace, linkExtensions: [root, path.join(root, 'bench/probe')], settings: baseSettings, env: { ASKLLM_BENCH_SERVER: fixtures.url } });
+const server = await startCodeServer({ workspace, linkExtensions: [EXTENSION, path.join(root, 'bench/probe')], settings: baseSettings, env: { ASKLLM_BENCH_SERVER: fixtures.url } });
 const { browser, page, context } = await launchBrowser({ width: 1400, height: 900 });
 const results = { when: new Date().toISOString(), quick: QUICK, machine: { cpus: (await import('node:os')).cpus().length }, runs: [], footprint: {}, ttft: {} };
 
@@ -280,10 +288,30 @@ async function runEditor(variant, tokens, rate) {
 // ---- the suite ------------------------------------------------------------------------------
 try {
   for (const rate of RATES) {
-    for (const variant of ['ours', 'floor', 'naive']) {
+    for (const variant of VARIANTS) {
       await runWebview(variant, Math.min(LATENCY_TOKENS[rate], variant === 'naive' ? NAIVE_MAX_TOKENS.webview : Infinity), rate);
     }
   }
+  for (const rate of RELAY_ONLY ? RATES : []) {
+    for (const variant of VARIANTS) await runEditor(variant, LATENCY_TOKENS[rate], rate);
+  }
+  if (!RELAY_ONLY) await restOfSuite();
+} finally {
+  await browser.close();
+  server.stop();
+  fixtures.stop();
+  fs.rmSync(workspace, { recursive: true, force: true });
+}
+
+if (RELAY_ONLY) {
+  const out = process.env.ASKLLM_BENCH_OUT ?? path.join(root, '.cache/bench-relay.json');
+  fs.writeFileSync(out, JSON.stringify(results, null, 2));
+  console.log(`[bench] relay only: wrote ${out}`);
+  process.exit(0);
+}
+
+/** Render cost, the document at every rate, the naive baseline, time to first token, footprint. */
+async function restOfSuite() {
   for (const tokens of RENDER_LENGTHS) {
     for (const variant of ['ours', 'floor', 'naive']) {
       if (variant === 'naive' && tokens > NAIVE_MAX_TOKENS.webview) continue;
@@ -327,11 +355,6 @@ try {
     vsixKB: fs.statSync(vsix).size / 1024,
     afterLongestAnswer: { tokens: big.tokens, webviewHeapMB: big.webviewHeapMB, hostHeapMB: big.hostHeapMB },
   };
-} finally {
-  await browser.close();
-  server.stop();
-  fixtures.stop();
-  fs.rmSync(workspace, { recursive: true, force: true });
 }
 
 // ---- report -----------------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+// Relay latency before and after a change, interleaved (before, after, before, after, …) so the
+// machine's noise falls on both alike. Each run measures ours and the floor probe in the same
+// workbench; the figure that travels between runs is ours/floor, reported as the median of the
+// repetitions with its min–max spread.
+//
+//   node bench/relay.mjs [--before REV] [--reps N]      (default: --before HEAD~1 --reps 3)
+//
+// REV is checked out as a worktree in .cache/ (sharing node_modules), built, and loaded instead of
+// this checkout's extension; the fixture server, the floor probe and the harness are this checkout's.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const beforeRev = arg('--before', 'HEAD~1');
+const reps = Number(arg('--reps', '3'));
+const git = (...a) => execFileSync('git', a, { cwd: root }).toString().trim();
+
+const sha = git('rev-parse', '--short', beforeRev);
+const tree = path.join(root, '.cache', `bench-before-${sha}`);
+if (!fs.existsSync(tree)) {
+  git('worktree', 'add', '--detach', tree, sha);
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(tree, 'node_modules'));
+}
+const after = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+changes' : ''}`;
+
+const outDir = path.join(root, '.cache', 'bench-relay');
+fs.mkdirSync(outDir, { recursive: true });
+const runs = { before: [], after: [] };
+for (let i = 0; i < reps; i++) {
+  for (const side of ['before', 'after']) {
+    const out = path.join(outDir, `${side}-${i}.json`);
+    console.log(`[relay] ${side} (${side === 'before' ? sha : after}), repetition ${i + 1} of ${reps}`);
+    execFileSync(process.execPath, [path.join(root, 'bench/run.mjs')], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ASKLLM_BENCH_ONLY: 'relay', ASKLLM_BENCH_OUT: out, ...(side === 'before' ? { ASKLLM_BENCH_EXTENSION: tree } : {}) },
+    });
+    runs[side].push(JSON.parse(fs.readFileSync(out, 'utf8')));
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (xs, unit = '') => `${median(xs).toFixed(2)}${unit} [${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}]`;
+const find = (result, surface, variant, rate) => result.runs.find((r) => r.surface === surface && r.variant === variant && r.rate === rate);
+
+const rows = [];
+for (const surface of ['webview', 'editor']) {
+  for (const rate of [...new Set(runs.after[0].runs.filter((r) => r.surface === surface).map((r) => r.rate))]) {
+    const cell = (side, p) => runs[side].map((res) => find(res, surface, 'ours', rate).latency[p] / find(res, surface, 'floor', rate).latency[p]);
+    const ms = (side, p) => runs[side].map((res) => find(res, surface, 'ours', rate).latency[p]);
+    rows.push(`| ${surface === 'webview' ? 'chat DOM' : 'document'} | ${rate} | ${fmt(ms('before', 'p50'))} / ${fmt(ms('before', 'p95'))} | ${fmt(ms('after', 'p50'))} / ${fmt(ms('after', 'p95'))} | ${fmt(cell('before', 'p50'), '×')} / ${fmt(cell('before', 'p95'), '×')} | ${fmt(cell('after', 'p50'), '×')} / ${fmt(cell('after', 'p95'), '×')} |`);
+  }
+}
+const table = [
+  `Relay latency, ${reps} interleaved repetitions, median [min–max]; before = ${sha}, after = ${after}`,
+  '',
+  '| surface | tok/s | before ours p50 / p95 (ms) | after ours p50 / p95 (ms) | before ours/floor p50 / p95 | after ours/floor p50 / p95 |',
+  '|---|---|---|---|---|---|',
+  ...rows,
+].join('\n');
+fs.writeFileSync(path.join(outDir, 'table.md'), `${table}\n`);
+console.log(`\n${table}\n\n[relay] also in .cache/bench-relay/table.md`);
