@@ -65,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
     config.onDidChange(showProvider),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat),
     vscode.commands.registerCommand('askLlm.ask', (args?: unknown) => ask.run(args)),
+    vscode.commands.registerCommand('askLlm.rewriteSelection', () => ask.rewrite()),
     vscode.commands.registerCommand('askLlm.stop', () => {
       const stopped = [ask.stopAll(), chat.stop()].some(Boolean);
       if (stopped) log.info('stopped by the user');

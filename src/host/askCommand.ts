@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { resolveProfile, type AskLlmApi } from '../api';
-import { hintFor, noProfileError } from '../core/errors';
+import { configError, hintFor, noProfileError } from '../core/errors';
 import { labelOf } from '../core/profiles';
 import { foldAnswer, type Outcome, type Sink } from '../core/answer';
 import type { ChatMessage, LlmErrorInfo, ProviderProfile } from '../core/types';
@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { DocumentWriter, isReadOnly } from './documentSink';
 import type { StatusBar } from './statusBar';
 
-export type AskTarget = 'cursor' | 'chat' | 'newDocument';
+export type AskTarget = 'cursor' | 'selection' | 'chat' | 'newDocument';
 
 export interface AskArgs {
   prompt: string;
@@ -17,20 +17,25 @@ export interface AskArgs {
 }
 
 /** What `askLlm.ask` resolves with (the contract): the outcome's text, how it ended, and why it failed. */
-export type AskResult = Pick<Outcome, 'text' | 'finishReason' | 'error'>;
+export type AskResult = Pick<Outcome, 'text' | 'finishReason' | 'error'> & {
+  /** With several selections: each one's answer, in document order. */
+  parts?: Array<Pick<Outcome, 'text' | 'finishReason' | 'error'>>;
+};
 
 export function askResult(o: Outcome): AskResult {
   return o.error ? { text: o.text, finishReason: 'error', error: o.error } : { text: o.text, finishReason: o.finishReason };
 }
 
-/** The progress notification as a sink: how much has arrived, at most four times a second. */
+/** The progress notification as a sink (of one answer or several): how much has arrived, at most four times a second. */
 function progressSink(progress: vscode.Progress<{ message?: string }>): Sink {
   let last = 0;
+  let chars = 0;
   return {
-    write: (_batch, answer) => {
+    write: (batch) => {
+      chars += batch.text.length;
       if (Date.now() - last < 250) return;
       last = Date.now();
-      progress.report({ message: `${answer.text.length} characters` });
+      progress.report({ message: `${chars} characters` });
     },
     finish: () => progress.report({ message: 'finishing…' }),
   };
@@ -48,16 +53,21 @@ function parseArgs(raw: unknown): AskArgs | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const a = raw as Record<string, unknown>;
   if (typeof a.prompt !== 'string') return undefined;
-  const target = a.target === 'cursor' || a.target === 'chat' || a.target === 'newDocument' ? a.target : undefined;
+  const target = (['cursor', 'selection', 'chat', 'newDocument'] as const).find((t) => t === a.target);
   return { prompt: a.prompt, provider: typeof a.provider === 'string' ? a.provider : undefined, target };
 }
 
 /** The prompt with the editor's selection (if any) as context. */
-function withSelection(prompt: string, editor: vscode.TextEditor | undefined): string {
-  const sel = editor?.selection;
+function withSelection(prompt: string, editor: vscode.TextEditor | undefined, sel = editor?.selection): string {
   if (!editor || !sel || sel.isEmpty) return prompt;
   const code = editor.document.getText(sel);
   return `${prompt}\n\n\`\`\`${editor.document.languageId}\n${code}\n\`\`\``;
+}
+
+/** Several answers as one command result: the first error, else the first early end, else stop. */
+function combine(parts: AskResult[]): AskResult {
+  const worst = parts.find((p) => p.error) ?? parts.find((p) => p.finishReason !== 'stop') ?? parts[0];
+  return { text: parts.map((p) => p.text).join('\n'), finishReason: worst.finishReason, ...(worst.error ? { error: worst.error } : {}), parts };
 }
 
 async function openNewDocument(): Promise<vscode.TextEditor> {
@@ -102,6 +112,7 @@ export class AskCommand {
     }
     const target: AskTarget = args?.target ?? (vscode.window.activeTextEditor ? 'cursor' : 'newDocument');
     if (target === 'chat') return this.deps.askInChat(prompt!);
+    if (target === 'selection') return this.rewriteSelections(profile, prompt!, interactive);
 
     let editor = target === 'cursor' ? vscode.window.activeTextEditor : undefined;
     if (editor && isReadOnly(editor.document)) {
@@ -119,6 +130,88 @@ export class AskCommand {
     return this.stream(profile, messages, editor, position, interactive ? { prompt: messages[0].content, target: 'newDocument' } : undefined);
   }
 
+  /** `askLlm.rewriteSelection`: asks for the instruction, then rewrites every selection. */
+  async rewrite(): Promise<AskResult | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage('Ask LLM: open a document and select the text to rewrite.');
+      return undefined;
+    }
+    const profile = resolveProfile(this.deps.config);
+    if (!profile) return this.run({ prompt: '', target: 'selection' });
+    const n = editor.selections.length;
+    const prompt = await vscode.window.showInputBox({
+      title: 'Ask LLM: Rewrite Selection',
+      prompt: `${labelOf(profile)} · ${profile.model} — ${n === 1 ? 'the selection is' : `each of the ${n} selections is`} replaced by its answer, as it streams`,
+      placeHolder: 'How should it change? (e.g. "add type annotations", "翻译成英文")',
+      ignoreFocusOut: true,
+    });
+    if (!prompt?.trim()) return undefined;
+    return this.rewriteSelections(profile, prompt, true);
+  }
+
+  /**
+   * Every selection of the active editor (multi-cursor included) gets its own answer, streamed at
+   * once in place of its text (an empty one inserts at its cursor), each request carrying its own
+   * selection. One writer: about one edit per round for all of them, one undo step.
+   */
+  private async rewriteSelections(profile: ProviderProfile, prompt: string, interactive: boolean): Promise<AskResult> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || isReadOnly(editor.document)) {
+      const error = configError('badRequest', editor ? `"${editor.document.fileName}" is read-only: there is nothing to rewrite in place.` : 'There is no active editor with a selection to rewrite.');
+      if (interactive) void vscode.window.showWarningMessage(`Ask LLM: ${error.message}`);
+      return { text: '', finishReason: 'error', error };
+    }
+    const doc = editor.document;
+    const selections = [...editor.selections].sort((a, b) => a.start.compareTo(b.start));
+    const group = new AbortController();
+    this.runs.add(group);
+    this.deps.status.setBusy('editor', true);
+    const parts = selections.map(() => new AbortController());
+    const stopAll = () => parts.forEach((c) => c.abort());
+    group.signal.addEventListener('abort', stopAll);
+    let closed = false;
+    const writer = new DocumentWriter(editor, doc, {
+      onClosed: () => {
+        closed = true;
+        stopAll();
+      },
+      onRejected: () => {
+        void vscode.window.showWarningMessage('Ask LLM: the document refused the edit; the answers stop here.');
+        stopAll();
+      },
+      // An edit inside what a range already wrote stops that range's stream; the others go on.
+      onTouched: (range) => parts[ranges.indexOf(range)]?.abort(),
+    });
+    const ranges = selections.map((sel) => writer.range({ start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end) }, true));
+    let outcomes: Outcome[] = [];
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Ask LLM: ${labelOf(profile)} · ${profile.model} — ${selections.length} selection(s)`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => group.abort());
+          progress.report({ message: 'waiting for the first token…' });
+          const progressOf = progressSink(progress);
+          outcomes = await Promise.all(selections.map((sel, i) => {
+            const messages: ChatMessage[] = [{ role: 'user', content: withSelection(prompt, editor, sel) }];
+            return foldAnswer(this.deps.api.streamEvents(messages, { provider: profile.id, signal: parts[i].signal }), [ranges[i], progressOf], {
+              onSinkError: (err) => this.deps.log.error(`editor sink: ${String(err)}`),
+            });
+          }));
+          this.deps.log.info(`editor: ${selections.length} selection(s), ${outcomes.reduce((n, o) => n + o.text.length, 0)} chars in ${writer.edits} edit(s), one undo step`);
+        },
+      );
+    } finally {
+      writer.dispose();
+      this.runs.delete(group);
+      this.deps.status.setBusy('editor', false);
+    }
+    const results = outcomes.map((o) => (closed && !o.error ? { text: o.text, finishReason: 'cancelled' as const } : askResult(o)));
+    const firstError = results.find((r) => r.error);
+    if (firstError?.error && !closed) this.notify(firstError.error, profile, undefined);
+    return results.length === 1 ? results[0] : combine(results);
+  }
+
   /** `retryArgs`: how a Retry button re-runs an interactive ask (non-interactive callers retry themselves). */
   private async stream(profile: ProviderProfile, messages: ChatMessage[], editor: vscode.TextEditor, position: vscode.Position, retryArgs: AskArgs | undefined): Promise<AskResult> {
     const ctl = new AbortController();
@@ -131,24 +224,31 @@ export class AskCommand {
         this.deps.log.info('the document was closed: stopping its answer');
         ctl.abort();
       },
-      onRejected: () => void moveToNewDocument(),
+      onRejected: () => {
+        moving = moveToNewDocument();
+      },
     };
     let writer = new DocumentWriter(editor, editor.document, events);
     const offset = editor.document.offsetAt(position);
     let range = writer.range({ start: offset, end: offset });
     // The sink the fold sees stays the same when the answer moves to a new document.
+    let moving: Promise<void> | undefined;
     const documentSink: Sink = {
       write: (batch) => range.write(batch),
-      finish: () => writer.settle(),
+      finish: async () => {
+        await moving;
+        await writer.settle();
+      },
     };
     const moveToNewDocument = async () => {
-      const rest = writer.takePending();
-      writer.dispose();
       void vscode.window.showWarningMessage('Ask LLM: the document is read-only; the answer continues in a new document.');
+      const old = writer;
       const next = await openNewDocument();
+      // Pieces kept arriving in the old range meanwhile: take them all only now.
       writer = new DocumentWriter(next, next.document, events);
       range = writer.range({ start: 0, end: 0 });
-      writer.push(range, rest);
+      writer.push(range, old.takePending());
+      old.dispose();
     };
     let outcome: Outcome | undefined;
     try {

@@ -42,6 +42,8 @@ export interface DocumentWriterEvents {
   onClosed(): void;
   /** The document refused an edit that no one raced: it is read-only. Pending text stays in the ranges. */
   onRejected(): void;
+  /** The user edited inside what a range had written (its owner may stop that range's stream). */
+  onTouched?(range: DocumentRange): void;
 }
 
 /**
@@ -153,7 +155,10 @@ export class DocumentWriter implements vscode.Disposable {
     for (const r of this.ranges) {
       const next = shiftSpanAll(r.span, offsets);
       r.span = { start: next.start, end: next.end };
-      if (next.inside && r.written > 0) r.touched = true;
+      if (next.inside && r.written > 0 && !r.touched) {
+        r.touched = true;
+        this.events.onTouched?.(r);
+      }
     }
   }
 

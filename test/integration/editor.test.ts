@@ -103,6 +103,62 @@ describe('askLlm.ask into the editor', function () {
     assert.equal(editor.document.getText(), `USER TYPED top\n\n${synthText(400)}bottom AND AT THE END`);
   });
 
+  it('target selection: eight selections (one empty, one across CRLF lines) each get their own answer at once; one undo, one redo', async () => {
+    await useProvider('/echo/400/3/v1');
+    const lines = ['zero alpha', 'one beta', 'two gamma', 'three delta', 'four epsilon', 'five zeta', 'six eta', 'seven theta', 'eight iota'];
+    const editor = await openDoc(lines.join('\r\n'), 0);
+    const doc = editor.document;
+    assert.equal(doc.eol, vscode.EndOfLine.CRLF);
+    const word = (line: number, w: string) => {
+      const at = doc.lineAt(line).text.indexOf(w);
+      return new vscode.Selection(line, at, line, at + w.length);
+    };
+    const selections = [
+      word(7, 'theta'), word(0, 'alpha'), new vscode.Selection(1, 0, 1, 0),
+      new vscode.Selection(2, 4, 3, 5), // "gamma\r\nthree"
+      word(4, 'epsilon'), word(5, 'zeta'), word(6, 'eta'), word(8, 'iota'),
+    ];
+    editor.selections = selections;
+    const before = doc.getText();
+    const ordered = [...selections].sort((a, b) => a.start.compareTo(b.start));
+    const answers = ordered.map((sel) => Array(3).fill(`«rewritten:${sel.isEmpty ? 'Rewrite' : doc.getText(sel)}»`).join(' '));
+    let expected = before;
+    for (let i = ordered.length - 1; i >= 0; i--) {
+      expected = expected.slice(0, doc.offsetAt(ordered[i].start)) + answers[i] + expected.slice(doc.offsetAt(ordered[i].end));
+    }
+    const result = await ask({ prompt: 'Rewrite', target: 'selection' }) as AskResult & { parts?: AskResult[] };
+    assert.equal(doc.getText(), expected);
+    assert.deepEqual(result.parts?.map((p) => p.text), answers, 'parts in document order, each from its own request');
+    assert.ok(result.parts?.every((p) => p.finishReason === 'stop'));
+    const requests = ((await (await fetch(`${server()}/_log`)).json()) as RecordedRequest[]).filter((r) => r.url.startsWith('/echo/400/3/'));
+    assert.ok(requests.length >= 8);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), before, 'one undo restores the whole document');
+    await vscode.commands.executeCommand('redo');
+    assert.equal(doc.getText(), expected, 'one redo brings every answer back');
+  });
+
+  it('target selection: an edit inside one range stops that answer and keeps what it wrote; the others finish', async () => {
+    await useProvider('/echo/10/40/v1');
+    const editor = await openDoc('AAAA\nBBBB', 0);
+    const doc = editor.document;
+    editor.selections = [new vscode.Selection(0, 0, 0, 4), new vscode.Selection(1, 0, 1, 4)];
+    const running = ask({ prompt: 'Rewrite', target: 'selection' }) as Thenable<AskResult & { parts?: AskResult[] }>;
+    await until(() => doc.lineAt(0).text.length > 20, 'the first range to have text');
+    // Typed as a user types (through the focused editor, not a version-checked API edit that the
+    // stream would keep outrunning).
+    const focused = await vscode.window.showTextDocument(doc, editor.viewColumn);
+    focused.selection = new vscode.Selection(0, 3, 0, 3);
+    await vscode.commands.executeCommand('type', { text: '<USER>' });
+    assert.ok(doc.getText().startsWith('«re<USER>'), `typed inside the first answer: ${doc.getText().slice(0, 40)}`);
+    const result = await running;
+    assert.equal(result.parts?.[0].finishReason, 'cancelled');
+    assert.equal(result.parts?.[1].finishReason, 'stop');
+    assert.ok(doc.getText().includes('<USER>'), 'the user\'s text is kept');
+    assert.ok(doc.getText().endsWith(Array(40).fill('«rewritten:BBBB»').join(' ')), 'the other range finished');
+    assert.ok(result.parts![0].text.length < Array(40).fill('«rewritten:AAAA»').join(' ').length, 'the touched range stopped early');
+  });
+
   it('askLlm.stop mid-stream keeps the text so far and closes the connection', async () => {
     await useProvider('/synth/2000/50/v1');
     const editor = await openDoc('', 0);

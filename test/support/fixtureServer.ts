@@ -12,6 +12,7 @@
 //   /ernie/<scenario>/<fixture>/<mode>/…  Baidu's token endpoint + chat: scenario ok | expire-once | error-json | bad-secret;
 //                                   mode also `stall` (the first half, then silence)
 //   /synth/<tokens>/<perSecond>/…   a synthetic OpenAI chat stream of Markdown (for Stop, benchmarks)
+//   /echo/<perSecond>/<times>/…     an OpenAI chat stream that answers with the request's selection (tells requests apart)
 //   /bsynth/<tokens>/<perSecond>/<k>/…  the same with a marker «mN» every k tokens; GET /_marks: their write times
 //   /demo/…                         a recorded answer, streamed at a readable pace (the start script's demo)
 //   GET /_log                       JSON: every request seen, with its body and whether the client hung up
@@ -255,6 +256,16 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
     }
     if (route === 'ernie') {
       await ernie(rec, res, parts[1], parts[2], parts[3] ?? 'whole');
+      return;
+    }
+    if (route === 'echo') {
+      // An answer made from the request: «rewritten:» + the last fenced block of the last user
+      // message (or the whole message), `times` over with spaces between, so a test can tell which
+      // request it answers.
+      const msg = lastUserMessage(rec.body);
+      const fenced = /```[^\n]*\n([\s\S]*)\n```\s*$/.exec(msg)?.[1] ?? msg;
+      const text = Array(Number(parts[2] ?? 1)).fill(`«rewritten:${fenced}»`).join(' ');
+      await streamOpenAiChunks(res, tokenize(text), Number(parts[1]), rec.body);
       return;
     }
     if (route === 'synth' || route === 'demo') {
