@@ -22,7 +22,11 @@ export interface SseParserOptions {
 
 export class SseParser {
   private readonly decoder = new TextDecoder('utf-8');
-  private buffer = '';
+  /**
+   * The current line's text so far, as the pieces it arrived in: joined once, when its line end
+   * comes. Only new text is ever scanned, so one long line fed in small chunks costs linear time.
+   */
+  private pending: string[] = [];
   private skipLeadingLf = false;
   private data: string[] = [];
   private eventType = '';
@@ -34,41 +38,49 @@ export class SseParser {
 
   /** Feeds bytes (or already-decoded text) and returns the events they complete. */
   push(chunk: Uint8Array | string): SseEvent[] {
-    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    if (this.skipLeadingLf && text.length) {
-      if (text.charCodeAt(0) === 10) text = text.slice(1);
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const out: SseEvent[] = [];
+    if (!text.length) return out;
+    let start = 0;
+    if (this.skipLeadingLf) {
+      if (text.charCodeAt(0) === 10) start = 1; // the LF of a CRLF split between two chunks
       this.skipLeadingLf = false;
     }
-    const out: SseEvent[] = [];
-    const buf = this.buffer + text;
-    let start = 0;
-    for (let i = 0; i < buf.length; i++) {
-      const c = buf.charCodeAt(i);
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
-      this.line(buf.slice(start, i), out);
+      this.line(this.take(text.slice(start, i)), out);
       if (c === 13) {
-        if (i + 1 < buf.length) {
-          if (buf.charCodeAt(i + 1) === 10) i++;
+        if (i + 1 < text.length) {
+          if (text.charCodeAt(i + 1) === 10) i++;
         } else {
           this.skipLeadingLf = true; // a CRLF may be split between two chunks
         }
       }
       start = i + 1;
     }
-    this.buffer = buf.slice(start);
+    if (start < text.length) this.pending.push(start ? text.slice(start) : text);
     return out;
   }
 
   /** End of stream: a last unterminated line is processed; a pending event follows `flushAtEof`. */
   end(): SseEvent[] {
     const out: SseEvent[] = [];
-    const rest = this.buffer + this.decoder.decode();
-    this.buffer = '';
+    const rest = this.take(this.decoder.decode());
     if (rest) this.line(rest, out);
     if (this.opts.flushAtEof && this.data.length) this.line('', out);
     this.data = [];
     this.eventType = '';
     return out;
+  }
+
+  /** The pending pieces followed by `tail`, as one string; clears the pending line. */
+  private take(tail: string): string {
+    if (!this.pending.length) return tail;
+    if (tail) this.pending.push(tail);
+    const whole = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+    this.pending = [];
+    return whole;
   }
 
   private line(line: string, out: SseEvent[]): void {

@@ -13,6 +13,29 @@ function parseIn(body: Buffer, cuts: number[], flushAtEof = false): SseEvent[] {
   return [...out, ...p.end()];
 }
 
+/** Cuts every `step` bytes, plus any `extra` cuts. */
+function cutsEvery(length: number, step: number, extra: number[] = []): number[] {
+  const cuts = new Set(extra.filter((c) => c > 0 && c < length));
+  for (let c = step; c < length; c += step) cuts.add(c);
+  return [...cuts].sort((a, b) => a - b);
+}
+
+/** Equality for long strings that reports where they first differ instead of printing both. */
+function assertSameText(actual: string, expected: string): void {
+  if (actual === expected) return;
+  let i = 0;
+  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
+  assert.fail(`texts differ at ${i} (lengths ${actual.length} / ${expected.length}): ` +
+    `${JSON.stringify(actual.slice(i, i + 20))} vs ${JSON.stringify(expected.slice(i, i + 20))}`);
+}
+
+/** `n` characters of printable ASCII (colons and spaces included) that do not repeat with a short period. */
+function asciiText(n: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) parts.push(String.fromCharCode(32 + ((i * 7919 + (i >> 10)) % 95)));
+  return parts.join('');
+}
+
 describe('SSE parser', () => {
   for (const name of ['sse-edge-crlf.sse', 'sse-edge-keepalive-variants.sse', 'sse-edge-no-trailing-blank.sse', 'sse-edge-split-utf8.sse']) {
     const { body, meta } = loadFixture(name);
@@ -64,5 +87,80 @@ describe('SSE parser', () => {
     const events = parseIn(Buffer.from(out), []);
     assert.ok(events.every((e) => e.data.trim() !== '' && !e.data.startsWith(':')));
     assert.equal(events[events.length - 1].data, '[DONE]');
+  });
+
+  describe('a long line fed in small pieces', () => {
+    it('a 300 KB data line in 1-byte chunks gives exactly one event with the exact data', () => {
+      const payload = asciiText(300 * 1024);
+      const body = Buffer.from(`data: ${payload}\n\n`);
+      const got = parseIn(body, cutsEvery(body.length, 1));
+      assert.equal(got.length, 1);
+      assert.equal(got[0].event, 'message');
+      assertSameText(got[0].data, payload);
+    });
+
+    it('a CRLF split exactly between two chunks after a long line is one line end, not a blank line', () => {
+      const a = asciiText(100_000);
+      const b = asciiText(70_001).split('').reverse().join('');
+      const text = `id: 7\r\ndata: ${a}\r\ndata: ${b}\r\n\r\ndata: z\r\n\r\n`;
+      const body = Buffer.from(text);
+      // Cut between each CR and its LF (the one after the long line above all) and every 4 KB besides.
+      const crlfCuts = [...text.matchAll(/\r\n/g)].map((m) => Buffer.byteLength(text.slice(0, m.index! + 1)));
+      for (const step of [4096, 997, 1]) {
+        const got = parseIn(body, cutsEvery(body.length, step, crlfCuts));
+        assert.equal(got.length, 2, `chunks of ${step}`);
+        assertSameText(got[0].data, `${a}\n${b}`);
+        assert.deepEqual([got[0].id, got[1].data, got[1].id], ['7', 'z', '7']);
+      }
+    });
+
+    it('a bare CR that ends a chunk after a long line still ends the line when no LF follows', () => {
+      const a = asciiText(50_000);
+      const text = `data: ${a}\rdata: b\r\r`;
+      const body = Buffer.from(text);
+      const got = parseIn(body, cutsEvery(body.length, 1000, [text.indexOf('\r') + 1]));
+      assert.equal(got.length, 1);
+      assertSameText(got[0].data, `${a}\nb`);
+    });
+
+    it('multi-byte UTF-8 characters split across chunks inside a long line decode intact', () => {
+      // 3-byte (中, ✨), 4-byte (🌏, a surrogate pair) and 2-byte (é) characters; a leading BOM too.
+      const unit = '中文🌏abé✨:';
+      const payload = unit.repeat(Math.ceil(100_000 / Buffer.byteLength(unit)));
+      const body = Buffer.from(`\uFEFFdata: ${payload}\n\n`);
+      for (const step of [1, 2, 3, 5, 7, 4093]) {
+        const got = parseIn(body, cutsEvery(body.length, step));
+        assert.equal(got.length, 1, `chunks of ${step}`);
+        assert.ok(!got[0].data.includes('\uFFFD'), `chunks of ${step}: a character was broken`);
+        assertSameText(got[0].data, payload);
+      }
+    });
+
+    it('an unterminated long line at end of file is processed by end(), and flushed only if asked', () => {
+      const payload = asciiText(20_000);
+      const body = Buffer.from(`data: 1\n\nevent: error\ndata: ${payload}`);
+      const cuts = cutsEvery(body.length, 3);
+      assert.deepEqual(parseIn(body, cuts).map((e) => e.data), ['1']);
+      const flushed = parseIn(body, cuts, true);
+      assert.deepEqual(flushed.map((e) => e.event), ['message', 'error']);
+      assertSameText(flushed[1].data, payload);
+    });
+
+    it('comments and ids around a long line are still seen, in order', () => {
+      const payload = asciiText(30_000);
+      const body = Buffer.from(`: before\nid: 42\nid: a\0b\ndata: ${payload}\n: ${payload}\nretry: 15\n\n`);
+      const seen: string[] = [];
+      const p = new SseParser({ onComment: (c) => seen.push(c) });
+      const got: SseEvent[] = [];
+      for (let i = 0; i < body.length; i += 2) got.push(...p.push(body.subarray(i, i + 2)));
+      got.push(...p.end());
+      assert.equal(got.length, 1);
+      assert.equal(got[0].id, '42');
+      assertSameText(got[0].data, payload);
+      assert.equal(seen.length, 2);
+      assert.equal(seen[0], ' before');
+      assertSameText(seen[1], ` ${payload}`);
+      assert.equal(p.retryMs, 15);
+    });
   });
 });
