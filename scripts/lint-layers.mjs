@@ -6,6 +6,8 @@
 //   vscode     only in host/ and extension.ts, type-only imports included: a type import still
 //              ties a file to the editor, and the plain-Node unit run is meant to prove it does not
 //   webview    is imported by nobody else (it is a separate bundle); api never imports host
+//   openai     the SDK (or providers/openai.ts) only in the SDK adapters and the lazy adapter table,
+//              so a native kind (anthropic, gemini, ollama, dashscope, ernie, sse) never loads it
 // Specifiers come from the TypeScript parser, not regexes, so comments, strings and multi-line
 // imports cannot fool it, and every form counts: import, export-from, import x = require(),
 // import(), require(), import('x').T types and /// <reference types>.
@@ -95,6 +97,16 @@ function broken(layer, target) {
   return undefined;
 }
 
+const SDK_FILES = new Set(['openai.ts', 'openaiCompletions.ts', 'azure.ts', 'index.ts']);
+
+/** Only the SDK adapters may load the openai package, directly or through providers/openai.ts. */
+function sdkRule(file, spec) {
+  const sdk = spec === 'openai' || spec.startsWith('openai/')
+    || (spec.startsWith('.') && /[\\/]providers[\\/]openai(\.ts)?$/.test(path.resolve(path.dirname(file), spec)));
+  if (!sdk || (layerOf(file) === 'providers' && SDK_FILES.has(path.basename(file)))) return undefined;
+  return 'only the SDK adapters (providers/openai.ts, openaiCompletions.ts, azure.ts) load the openai package: use providers/normalize.ts';
+}
+
 const files = fs.readdirSync(srcDir, { recursive: true })
   .map((f) => path.join(srcDir, String(f)))
   .filter((f) => /\.[cm]?[jt]sx?$/.test(f) && fs.statSync(f).isFile())
@@ -104,7 +116,7 @@ for (const file of files) {
   const layer = layerOf(file);
   for (const { spec, line } of specifiers(file)) {
     // A computed specifier could load anything: the rule can only hold if every one is a literal.
-    const rule = spec === null ? 'module specifier is not a string literal, so its layer cannot be checked' : broken(layer, targetOf(file, spec));
+    const rule = spec === null ? 'module specifier is not a string literal, so its layer cannot be checked' : broken(layer, targetOf(file, spec)) ?? sdkRule(file, spec);
     if (!rule) continue;
     violations++;
     console.log(`${path.relative(root, file)}:${line}: ${rule}${spec === null ? '' : ` ('${spec}')`}`);

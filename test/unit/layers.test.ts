@@ -45,6 +45,19 @@ describe('layer linter (scripts/lint-layers.mjs)', () => {
     forms.forEach((_, i) => assert.match(r.out, new RegExp(`src/providers/p${i}\\.ts:1: .*vscode`), r.out));
   });
 
+  it('fails when a native adapter loads the openai SDK, directly or through providers/openai.ts', () => {
+    const r = lint({
+      'src/providers/gemini.ts': `import { normalizeFinishReason } from './openai';\n`,
+      'src/providers/ollama.ts': `import OpenAI from 'openai';\n`,
+      'src/providers/openai.ts': `import OpenAI from 'openai';\nexport const x = 1;\n`,
+      'src/providers/azure.ts': `import { x } from './openai';\n`,
+    });
+    assert.equal(r.status, 1, r.out);
+    assert.match(r.out, /src\/providers\/gemini\.ts:1: only the SDK adapters/);
+    assert.match(r.out, /src\/providers\/ollama\.ts:1: only the SDK adapters/);
+    assert.doesNotMatch(r.out, /(openai|azure)\.ts:1/, 'the SDK adapters themselves may');
+  });
+
   it('passes a tree that keeps the rule, whatever comments and strings say', () => {
     const r = lint({
       'src/core/a.ts': `import type { B } from './b';\n// import '../host/h';\nexport const s = "import 'vscode'";\n`,
