@@ -36,11 +36,18 @@ for (let i = 0; i < reps; i++) {
   for (const side of ['before', 'after']) {
     const out = path.join(outDir, `${side}-${i}.json`);
     console.log(`[relay] ${side} (${side === 'before' ? sha : after}), repetition ${i + 1} of ${reps}`);
-    execFileSync(process.execPath, [path.join(root, 'bench/run.mjs')], {
+    const run = () => execFileSync(process.execPath, [path.join(root, 'bench/run.mjs')], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, ASKLLM_BENCH_ONLY: 'relay', ASKLLM_BENCH_OUT: out, ...(side === 'before' ? { ASKLLM_BENCH_EXTENSION: tree } : {}) },
     });
+    try {
+      run();
+    } catch {
+      // A busy workbench now and then misses a palette step: one more try before giving up.
+      console.log(`[relay] ${side} repetition ${i + 1} failed; trying it once more`);
+      run();
+    }
     runs[side].push(JSON.parse(fs.readFileSync(out, 'utf8')));
   }
 }

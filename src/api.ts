@@ -75,7 +75,7 @@ export function createApi(deps: ApiDeps): AskLlmApi {
     try {
       const [adapter, keys] = await Promise.all([loading, deps.keysFor(profile)]);
       const events = withRetries(
-        () => adapter.stream({ profile, model, messages, params: opts.params, apiKey: keys.apiKey, secretKey: keys.secretKey, signal: caller, fetch: deps.fetch }),
+        () => adapter.stream({ profile, model, messages, params: opts.params, apiKey: keys.apiKey, secretKey: keys.secretKey, signal: caller, fetch: deps.fetch, continuation: opts.continuation }),
         {
           maxRetries: profile.maxRetries ?? 2,
           signal: caller,

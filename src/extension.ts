@@ -61,11 +61,12 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
   });
 
   context.subscriptions.push(
-    log, config, status, keysChanged, providerChanged, chat,
+    log, config, status, keysChanged, providerChanged, chat, ask,
     config.onDidChange(showProvider),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat),
     vscode.commands.registerCommand('askLlm.ask', (args?: unknown) => ask.run(args)),
     vscode.commands.registerCommand('askLlm.rewriteSelection', () => ask.rewrite()),
+    vscode.commands.registerCommand('askLlm.continue', () => ask.continue()),
     vscode.commands.registerCommand('askLlm.stop', () => {
       const stopped = [ask.stopAll(), chat.stop()].some(Boolean);
       if (stopped) log.info('stopped by the user');

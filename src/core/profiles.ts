@@ -86,6 +86,8 @@ export function parseProfiles(raw: unknown): ParseResult {
       }
     }
     if (id && seen.has(id)) problems.push(`the id "${id}" is used twice`);
+    const continuation = item.continuation;
+    if (continuation !== undefined && continuation !== 'native' && continuation !== 'instruction') problems.push('"continuation" must be "native" or "instruction"');
     if (problems.length) {
       errors.push(`${where}${id ? ` ("${id}")` : ''}: ${problems.join('; ')}`);
       return;
@@ -109,6 +111,7 @@ export function parseProfiles(raw: unknown): ParseResult {
     const cumulative = bool('cumulative');
     if (cumulative !== undefined) profile.cumulative = cumulative;
     if (typeof maxRetries === 'number') profile.maxRetries = maxRetries;
+    if (continuation === 'native' || continuation === 'instruction') profile.continuation = continuation;
     if (parsedTimeouts) profile.timeouts = parsedTimeouts;
     if (item.body !== undefined) profile.body = item.body;
     profiles.push(profile);

@@ -67,6 +67,8 @@ export interface ProviderProfile {
   textPath?: string;
   cumulative?: boolean;
   doneWhen?: string;
+  /** How "Continue" asks this provider to carry on: it continues a trailing assistant message, or is told to. */
+  continuation?: 'native' | 'instruction';
 }
 
 /** What an adapter is asked to do: one attempt, no retries (the runner retries). */
@@ -80,6 +82,8 @@ export interface AdapterRequest {
   signal: AbortSignal;
   /** fetch to use (VS Code's proxy-aware fetch in the extension host, global fetch in tests). */
   fetch?: typeof fetch;
+  /** The last message is a partial assistant answer that the provider continues natively. */
+  continuation?: boolean;
 }
 
 /**
@@ -97,6 +101,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   system?: string;
   params?: Record<string, unknown>;
+  /** The last message is a cut assistant answer to continue natively (what askLlm.continue sends). */
+  continuation?: boolean;
 }
 
 export type Prompt = string | ChatMessage[];

@@ -3,9 +3,10 @@ import { resolveProfile, type AskLlmApi } from '../api';
 import { configError, hintFor, noProfileError } from '../core/errors';
 import { labelOf } from '../core/profiles';
 import { foldAnswer, type Outcome, type Sink } from '../core/answer';
+import { continuationMessages, continuationMode, withoutSeam } from '../core/continuation';
 import type { ChatMessage, LlmErrorInfo, ProviderProfile } from '../core/types';
 import type { Config } from './config';
-import { DocumentWriter, isReadOnly } from './documentSink';
+import { DocumentWriter, isReadOnly, type DocumentRange } from './documentSink';
 import type { StatusBar } from './statusBar';
 
 export type AskTarget = 'cursor' | 'selection' | 'chat' | 'newDocument';
@@ -75,9 +76,21 @@ async function openNewDocument(): Promise<vscode.TextEditor> {
   return vscode.window.showTextDocument(doc);
 }
 
-/** `askLlm.ask` and `askLlm.stop` for the editor surfaces. */
-export class AskCommand {
+/** An answer in a document that ended early, kept (with its writer, which still follows edits) for Continue. */
+interface CutAnswer {
+  profile: ProviderProfile;
+  /** The conversation that asked for it. */
+  messages: ChatMessage[];
+  /** Everything written so far (the answer and any continuations). */
+  text: string;
+  writer: DocumentWriter;
+  range: DocumentRange;
+}
+
+/** `askLlm.ask`, `askLlm.continue` and `askLlm.stop` for the editor surfaces. */
+export class AskCommand implements vscode.Disposable {
   private readonly runs = new Set<AbortController>();
+  private cut: CutAnswer | undefined;
 
   constructor(private readonly deps: AskDeps) {}
 
@@ -220,6 +233,8 @@ export class AskCommand {
     let closedQuietly = false;
     const events = {
       onClosed: () => {
+        if (this.cut?.writer === writer) this.cut = undefined;
+        if (!this.runs.has(ctl)) return; // closed after the answer ended (the writer was kept for Continue)
         closedQuietly = true;
         this.deps.log.info('the document was closed: stopping its answer');
         ctl.abort();
@@ -251,6 +266,7 @@ export class AskCommand {
       old.dispose();
     };
     let outcome: Outcome | undefined;
+    let kept = false;
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Ask LLM: ${labelOf(profile)} · ${profile.model}`, cancellable: true },
@@ -263,34 +279,110 @@ export class AskCommand {
             { onSinkError: (err) => this.deps.log.error(`editor sink: ${String(err)}`) },
           );
           this.deps.log.info(`editor: ${outcome.text.length} chars in ${writer.edits} edit(s), one undo step`);
+          kept = !closedQuietly && this.keepIfCut(outcome, { profile, messages, text: outcome.text, writer, range });
         },
       );
     } finally {
-      writer.dispose();
+      if (!kept) writer.dispose();
       this.runs.delete(ctl);
       this.deps.status.setBusy('editor', false);
     }
     const o = outcome!;
     if (closedQuietly) return { text: o.text, finishReason: 'cancelled' };
     if (o.error) {
-      this.notify(o.error, profile, retryArgs);
+      this.notify(o.error, profile, retryArgs, kept);
       return askResult(o);
     }
-    if (o.finishReason === 'length') void vscode.window.showWarningMessage('Ask LLM: the answer was cut off at the token limit (max_tokens).');
+    if (o.finishReason === 'length') this.offerContinue('Ask LLM: the answer was cut off at the token limit (max_tokens).');
     if (o.finishReason === 'contentFilter') void vscode.window.showWarningMessage('Ask LLM: the provider stopped the answer with its content filter.');
     return askResult(o);
   }
 
+  /**
+   * Keeps an answer that ended early (token limit, Stop, or an error after some text) for Continue,
+   * with its writer; the one kept before is let go. True when kept.
+   */
+  private keepIfCut(o: Outcome, cut: CutAnswer): boolean {
+    const early = o.finishReason === 'length' || o.finishReason === 'cancelled' || (o.error !== undefined && o.text.length > 0);
+    if (!early || !o.text) return false;
+    this.forgetCut();
+    this.cut = cut;
+    return true;
+  }
+
+  private forgetCut(): void {
+    this.cut?.writer.dispose();
+    this.cut = undefined;
+  }
+
+  private offerContinue(message: string): void {
+    void vscode.window.showWarningMessage(message, 'Continue').then((c) => {
+      if (c) void vscode.commands.executeCommand('askLlm.continue');
+    });
+  }
+
+  /**
+   * `askLlm.continue`: the most recent answer that ended early carries on right after the text
+   * already written, through the provider's own continuation where it has one (else an
+   * instruction); a repeat of the end at the seam is not written twice. Resolves with the whole
+   * answer: what was there plus the continuation.
+   */
+  async continue(): Promise<AskResult | undefined> {
+    const cut = this.cut;
+    if (!cut || cut.writer.isClosed) {
+      this.forgetCut();
+      void vscode.window.showInformationMessage('Ask LLM: there is no cut answer to continue in an open document.');
+      return undefined;
+    }
+    const mode = continuationMode(cut.profile);
+    const messages = continuationMessages(cut.messages, cut.text, mode);
+    const ctl = new AbortController();
+    this.runs.add(ctl);
+    this.deps.status.setBusy('editor', true);
+    cut.writer.newUndoStep();
+    const range = cut.writer.range({ start: cut.range.span.end, end: cut.range.span.end });
+    const closing = vscode.workspace.onDidCloseTextDocument((d) => {
+      if (d === cut.writer.document) ctl.abort();
+    });
+    let outcome: Outcome | undefined;
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Ask LLM: continuing · ${labelOf(cut.profile)} · ${cut.profile.model}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => ctl.abort());
+          const events = this.deps.api.streamEvents(messages, { provider: cut.profile.id, signal: ctl.signal, continuation: mode === 'native' });
+          outcome = await foldAnswer(withoutSeam(events, cut.text), [range, progressSink(progress)], {
+            onSinkError: (err) => this.deps.log.error(`editor sink: ${String(err)}`),
+          });
+          this.deps.log.info(`editor: continued with ${outcome.text.length} chars (${mode}) in ${cut.writer.edits} edit(s) so far`);
+        },
+      );
+    } finally {
+      closing.dispose();
+      this.runs.delete(ctl);
+      this.deps.status.setBusy('editor', false);
+    }
+    const o = outcome!;
+    const whole: Outcome = { ...o, text: cut.text + o.text };
+    // Still cut: the next Continue goes on from the end of this one.
+    if (!this.keepIfCut(whole, { ...cut, text: whole.text, range })) this.forgetCut();
+    if (o.error) this.notify(o.error, cut.profile, undefined, this.cut !== undefined);
+    else if (o.finishReason === 'length') this.offerContinue('Ask LLM: the answer was cut off at the token limit again.');
+    return askResult(whole);
+  }
+
   /** Tells the user what went wrong and what to do, without blocking the command's result. */
-  private notify(error: LlmErrorInfo, profile: ProviderProfile, retryArgs: AskArgs | undefined): void {
+  private notify(error: LlmErrorInfo, profile: ProviderProfile, retryArgs: AskArgs | undefined, canContinue = false): void {
     const hint = hintFor(error, labelOf(profile));
     const actions: string[] = [];
+    if (canContinue) actions.push('Continue');
     if (error.kind === 'auth') actions.push('Set API Key…');
     if (['notFound', 'network', 'badRequest', 'permission'].includes(error.kind)) actions.push('Select Provider…');
     if (error.retryable && retryArgs) actions.push('Retry');
     actions.push('Show Log');
     void vscode.window.showErrorMessage(`Ask LLM: ${error.message}${hint ? ` — ${hint}` : ''}`, ...actions).then((choice) => {
       switch (choice) {
+        case 'Continue': return vscode.commands.executeCommand('askLlm.continue');
         case 'Set API Key…': return vscode.commands.executeCommand('askLlm.setApiKey', profile.id);
         case 'Select Provider…': return vscode.commands.executeCommand('askLlm.selectProvider');
         case 'Retry': return vscode.commands.executeCommand('askLlm.ask', { ...retryArgs, provider: profile.id });
@@ -298,5 +390,10 @@ export class AskCommand {
         default: return undefined;
       }
     });
+  }
+
+  dispose(): void {
+    this.stopAll();
+    this.forgetCut();
   }
 }

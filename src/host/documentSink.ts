@@ -87,6 +87,11 @@ export class DocumentWriter implements vscode.Disposable {
     );
   }
 
+  /** The next edit opens a new undo step (a continuation is undone apart from what it continues). */
+  newUndoStep(): void {
+    this.first = true;
+  }
+
   /** A range to stream into; `replace`: the first piece replaces the span's current text. */
   range(span: Span, replace = false): DocumentRange {
     const r = new DocumentRange(this, { ...span }, replace);

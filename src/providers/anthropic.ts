@@ -10,6 +10,13 @@ import { runHttpAttempt, sseEvents, tryJson } from './wire';
 
 interface Block { type: string; id?: string; name?: string; json: string; input?: unknown }
 
+/** Continue: the last assistant turn is a prefill, which Anthropic refuses with trailing white space. */
+function prefilled<T extends { messages: Array<{ role: string; content: string }> }>(body: T, continuation?: boolean): T {
+  const last = body.messages[body.messages.length - 1];
+  if (!continuation || last?.role !== 'assistant') return body;
+  return { ...body, messages: [...body.messages.slice(0, -1), { ...last, content: last.content.trimEnd() }] };
+}
+
 export class AnthropicAdapter implements ProviderAdapter {
   stream(req: AdapterRequest): AsyncIterable<LlmEvent> {
     const streaming = req.profile.stream !== false;
@@ -18,7 +25,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       {
         url: `${baseUrlOf(req.profile)}/v1/messages`,
         headers: { 'x-api-key': req.apiKey ?? '', 'anthropic-version': '2023-06-01' },
-        body: { model: req.model, max_tokens: 4096, ...alternatingTurns(req.messages), ...req.profile.params, ...req.params, stream: streaming },
+        body: { model: req.model, max_tokens: 4096, ...prefilled(alternatingTurns(req.messages), req.continuation), ...req.profile.params, ...req.params, stream: streaming },
       },
       (response) => (streaming ? this.read(response) : this.readWhole(response)),
     );

@@ -37,7 +37,8 @@ export class DashScopeAdapter implements ProviderAdapter {
       {
         url: `${baseUrlOf(req.profile)}/api/v1/services/aigc/text-generation/generation`,
         headers,
-        body: { model: req.model, input: { messages: req.messages }, parameters },
+        // Continue: the trailing assistant message is a prefix DashScope carries on (partial mode).
+        body: { model: req.model, input: { messages: req.continuation ? req.messages.map((m, i) => (i === req.messages.length - 1 ? { ...m, partial: true } : m)) : req.messages }, parameters },
       },
       (response) => (streaming ? this.read(response, incremental) : this.readWhole(response)),
     );

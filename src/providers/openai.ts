@@ -31,6 +31,7 @@ export class OpenAiChatAdapter implements ProviderAdapter {
     const { profile } = req;
     const streaming = profile.stream !== false;
     const body: Record<string, unknown> = { model: req.model, messages: req.messages, ...profile.params, ...req.params, stream: streaming };
+    if (req.continuation) Object.assign(body, nativeContinuation(req));
     if (streaming && profile.streamUsage !== false) body.stream_options = { include_usage: true };
     type Handle = AsyncIterable<OpenAI.ChatCompletionChunk> | OpenAI.ChatCompletion;
     return runAttempt<Handle>(req, {
@@ -41,6 +42,19 @@ export class OpenAiChatAdapter implements ProviderAdapter {
       mapError: mapSdkError,
     });
   }
+}
+
+/**
+ * A trailing assistant message continued by the server itself: DeepSeek's prefix completion
+ * (`prefix: true`, its /beta URL), DashScope's partial mode (`partial: true`), otherwise vLLM's
+ * (and SGLang's) `continue_final_message`.
+ */
+function nativeContinuation(req: AdapterRequest): Record<string, unknown> {
+  const base = req.profile.baseUrl ?? '';
+  const flag = /deepseek/i.test(base) ? 'prefix' : /dashscope/i.test(base) ? 'partial' : undefined;
+  if (!flag) return { continue_final_message: true, add_generation_prompt: false };
+  const messages = req.messages.map((m, i) => (i === req.messages.length - 1 ? { ...m, [flag]: true } : m));
+  return { messages };
 }
 
 async function* readChunks(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): AsyncGenerator<LlmEvent> {

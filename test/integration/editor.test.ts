@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { AskLlmApi } from '../../src/api';
 import type { ProviderProfile } from '../../src/core/types';
 import { collect } from '../support/collect';
-import { loadFixture, type RecordedRequest } from '../support/fixtureServer';
+import { CONTINUED_ANSWER, loadFixture, type RecordedRequest } from '../support/fixtureServer';
 import { synthText } from '../support/synth';
 
 interface AskResult { text: string; finishReason: string; error?: { kind: string; message: string } }
@@ -157,6 +157,40 @@ describe('askLlm.ask into the editor', function () {
     assert.ok(doc.getText().includes('<USER>'), 'the user\'s text is kept');
     assert.ok(doc.getText().endsWith(Array(40).fill('«rewritten:BBBB»').join(' ')), 'the other range finished');
     assert.ok(result.parts![0].text.length < Array(40).fill('«rewritten:AAAA»').join(' ').length, 'the touched range stopped early');
+  });
+
+  it('Continue after a length cut: the partial goes as the last assistant message, the document holds partial + continuation with no seam', async () => {
+    await useProvider('/cont/300/v1');
+    const editor = await openDoc('top\n\nbottom', 'top\n\n'.length);
+    const first = await ask({ prompt: 'hi', target: 'cursor' });
+    assert.equal(first.finishReason, 'length');
+    const partial = first.text;
+    assert.ok(partial.length > 20 && CONTINUED_ANSWER.startsWith(partial));
+    // The user types elsewhere before continuing: the continuation still lands right after the answer.
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# '));
+    const whole = await vscode.commands.executeCommand<AskResult>('askLlm.continue');
+    assert.equal(whole.finishReason, 'stop');
+    assert.equal(whole.text, CONTINUED_ANSWER, 'what was there plus the continuation');
+    assert.equal(editor.document.getText(), `# top\n\n${CONTINUED_ANSWER}bottom`, 'the repeated word at the seam is written once');
+    const body = JSON.parse((await lastRequest('/cont/300/'))!.body) as { messages: Array<{ role: string; content: string }> };
+    const [assistant, instruction] = body.messages.slice(-2);
+    assert.deepEqual(assistant, { role: 'assistant', content: partial });
+    assert.equal(instruction.role, 'user', 'a plain OpenAI-compatible server is asked in words to carry on');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), `# top\n\n${partial}bottom`, 'the continuation is one undo step of its own');
+  });
+
+  it('Continue with a native continuation (vLLM continue_final_message): the partial is the last message', async () => {
+    await useProvider('/cont/300/v1', { continuation: 'native' });
+    const editor = await openDoc('', 0);
+    assert.equal((await ask({ prompt: 'hi', target: 'cursor' })).finishReason, 'length');
+    const whole = await vscode.commands.executeCommand<AskResult>('askLlm.continue');
+    assert.equal(whole.text, CONTINUED_ANSWER);
+    assert.equal(editor.document.getText(), CONTINUED_ANSWER);
+    const body = JSON.parse((await lastRequest('/cont/300/'))!.body) as { messages: Array<{ role: string }>; continue_final_message?: boolean; add_generation_prompt?: boolean };
+    assert.equal(body.messages[body.messages.length - 1].role, 'assistant');
+    assert.equal(body.continue_final_message, true);
+    assert.equal(body.add_generation_prompt, false);
   });
 
   it('askLlm.stop mid-stream keeps the text so far and closes the connection', async () => {

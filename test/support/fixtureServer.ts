@@ -12,6 +12,7 @@
 //   /ernie/<scenario>/<fixture>/<mode>/…  Baidu's token endpoint + chat: scenario ok | expire-once | error-json | bad-secret;
 //                                   mode also `stall` (the first half, then silence)
 //   /synth/<tokens>/<perSecond>/…   a synthetic OpenAI chat stream of Markdown (for Stop, benchmarks)
+//   /cont/<perSecond>/…             a `length`-cut answer, then (asked with the partial) its continuation
 //   /echo/<perSecond>/<times>/…     an OpenAI chat stream that answers with the request's selection (tells requests apart)
 //   /bsynth/<tokens>/<perSecond>/<k>/…  the same with a marker «mN» every k tokens; GET /_marks: their write times
 //   /demo/…                         a recorded answer, streamed at a readable pace (the start script's demo)
@@ -258,6 +259,17 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
       await ernie(rec, res, parts[1], parts[2], parts[3] ?? 'whole');
       return;
     }
+    if (route === 'cont') {
+      // Continue: the first request gets the first 60% of CONTINUED_ANSWER and a `length` stop; a
+      // request that carries a partial answer (the last assistant message) gets the rest, starting
+      // with the partial's last word again, as models often do at the seam.
+      const msgs = (JSON.parse(rec.body || '{}') as { messages?: Array<{ role: string; content: string }> }).messages ?? [];
+      const partial = [...msgs].reverse().find((m) => m.role === 'assistant')?.content;
+      const cut = Math.floor(CONTINUED_ANSWER.length * 0.6);
+      const text = partial === undefined ? CONTINUED_ANSWER.slice(0, cut) : CONTINUED_ANSWER.slice(partial.lastIndexOf(' ') + 1);
+      await streamOpenAiChunks(res, tokenize(text), Number(parts[1]), rec.body, undefined, partial === undefined ? 'length' : 'stop');
+      return;
+    }
     if (route === 'echo') {
       // An answer made from the request: «rewritten:» + the last fenced block of the last user
       // message (or the whole message), `times` over with spaces between, so a test can tell which
@@ -342,6 +354,9 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
   };
 }
 
+/** The whole answer the /cont route gives in two parts. */
+export const CONTINUED_ANSWER = 'Streaming lets the first words arrive while the model is still writing the rest. 流式输出让用户更早看到答案 🚀. When a network drops or a token limit cuts the answer, Continue carries on from the very next character, so nothing is asked twice.';
+
 function lastUserMessage(body: string): string {
   try {
     const msgs = (JSON.parse(body) as { messages?: Array<{ role: string; content: unknown }> }).messages ?? [];
@@ -353,7 +368,7 @@ function lastUserMessage(body: string): string {
 }
 
 /** Streams `pieces` as OpenAI chat chunks at `perSecond`, batching per ~4 ms timer tick at high rates. */
-async function streamOpenAiChunks(res: http.ServerResponse, pieces: string[], perSecond: number, reqBody: string, onWrite?: (sent: string[]) => void) {
+async function streamOpenAiChunks(res: http.ServerResponse, pieces: string[], perSecond: number, reqBody: string, onWrite?: (sent: string[]) => void, finishReason = 'stop') {
   let includeUsage = false;
   let model = 'synth';
   let stream = true;
@@ -392,7 +407,7 @@ async function streamOpenAiChunks(res: http.ServerResponse, pieces: string[], pe
     const next = start + (sent / perSecond) * 1000;
     await sleep(Math.max(0, Math.min(1000, next - Date.now())));
   }
-  res.write(chunk({}, 'stop'));
+  res.write(chunk({}, finishReason));
   if (includeUsage) {
     res.write(`data: ${JSON.stringify({ id: 'chatcmpl-synth', object: 'chat.completion.chunk', created: 0, model, choices: [], usage: { prompt_tokens: 10, completion_tokens: pieces.length, total_tokens: pieces.length + 10 } })}\n\n`);
   }
