@@ -197,6 +197,9 @@ export class AskCommand implements vscode.Disposable {
       onTouched: (range) => parts[ranges.indexOf(range)]?.abort(),
     });
     const ranges = selections.map((sel) => writer.range({ start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end) }, true));
+    // The selections would grow over the streaming text (one keystroke would replace all of it):
+    // leave a cursor at the start of each instead.
+    editor.selections = selections.map((sel) => new vscode.Selection(sel.start, sel.start));
     let outcomes: Outcome[] = [];
     try {
       await vscode.window.withProgress(

@@ -142,4 +142,67 @@ export const scenarios = [
     assert.equal(last.headers.authorization, 'Bearer sk-e2e-from-secret-storage');
     await ctx.shot('8-chat-with-stored-key');
   }],
+
+  ['Rewrite Selection: two selections stream at once in place, Stop stops both', async (ctx) => {
+    const { page } = ctx;
+    await palette(page, 'Ask LLM: Select Provider…');
+    await quickInput(page, 'Slow replay', 'Slow replay');
+    await openFile(page, 'notes.md');
+    const lines = page.locator('.monaco-editor .view-lines').first();
+    await lines.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n\nfirst: alpha\nsecond: alpha\nthird line stays\n');
+    // Two selections, as a user makes them: the word, then its next occurrence (Ctrl+D).
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Control+Shift+ArrowLeft');
+    await page.keyboard.press('Control+D');
+    const before = (await serverLog(ctx)).length;
+    await palette(page, 'Ask LLM: Rewrite Selection');
+    await quickInput(page, 'Say it in prose');
+    // Two requests, each carrying its own selection; both answers stream into the document at once.
+    let rewrites = [];
+    for (let i = 0; i < 100 && rewrites.length < 2; i++) {
+      rewrites = (await serverLog(ctx)).slice(before).filter((r) => r.url.startsWith('/synth/3000/25/'));
+      await page.waitForTimeout(100);
+    }
+    assert.equal(rewrites.length, 2, 'one request per selection');
+    for (const r of rewrites) assert.match(JSON.parse(r.body).messages.at(-1).content, /```\w*\nalpha\n```/);
+    await lines.filter({ hasText: 'Streaming cuts the wait' }).waitFor({ timeout: T });
+    await page.waitForTimeout(1500);
+    assert.doesNotMatch(await page.locator('.statusbar').innerText(), /characters selected/, 'the streaming text is not left selected');
+    await ctx.shot('9-rewrite-two-selections-streaming');
+    await palette(page, 'Ask LLM: Stop');
+    await page.locator('.statusbar-item', { hasText: 'synth-slow' }).waitFor({ timeout: T });
+    const ids = rewrites.map((r) => r.id);
+    for (let i = 0; i < 50; i++) {
+      const log = await serverLog(ctx);
+      if (ids.every((id) => log.find((r) => r.id === id)?.clientAborted)) break;
+      await page.waitForTimeout(100);
+    }
+    const log = await serverLog(ctx);
+    assert.ok(ids.every((id) => log.find((r) => r.id === id)?.clientAborted), 'Stop closed both connections');
+  }],
+
+  ['Continue: an answer cut at the token limit carries on right after its text', async (ctx) => {
+    const { page } = ctx;
+    await palette(page, 'Ask LLM: Select Provider…');
+    await quickInput(page, 'Cut replay', 'Cut replay');
+    await openFile(page, 'notes.md');
+    const lines = page.locator('.monaco-editor .view-lines').first();
+    await lines.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await palette(page, 'Ask LLM: Ask LLM');
+    await quickInput(page, 'Explain streaming');
+    await lines.filter({ hasText: 'Streaming lets the first words' }).waitFor({ timeout: T });
+    await page.locator('.statusbar-item', { hasText: 'cut-at-length' }).waitFor({ timeout: T });
+    await ctx.shot('10-continue-before');
+    await palette(page, 'Ask LLM: Continue the Cut Answer');
+    await lines.filter({ hasText: 'so nothing is asked twice.' }).waitFor({ timeout: T });
+    await page.locator('.statusbar-item', { hasText: 'cut-at-length' }).waitFor({ timeout: T });
+    await ctx.shot('11-continue-done');
+    const text = (await lines.innerText()).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ');
+    assert.match(text, /token limit cuts the answer, Continue carries on/, 'no seam where the answer was cut');
+  }],
 ];
