@@ -236,7 +236,7 @@ export class AskCommand implements vscode.Disposable {
     let closedQuietly = false;
     const events = {
       onClosed: () => {
-        if (this.cut?.writer === writer) this.cut = undefined;
+        if (this.cut?.writer === writer) this.forgetCut();
         if (!this.runs.has(ctl)) return; // closed after the answer ended (the writer was kept for Continue)
         closedQuietly = true;
         this.deps.log.info('the document was closed: stopping its answer');
