@@ -137,7 +137,8 @@ export class AskCommand implements vscode.Disposable {
       this.deps.log.info('the active document is read-only: answering in a new document');
       editor = undefined;
     }
-    const messages: ChatMessage[] = [{ role: 'user', content: interactive ? withSelection(prompt!, editor) : prompt! }];
+    // The primary selection goes along as context, from the palette and from other callers alike (DESIGN.md).
+    const messages: ChatMessage[] = [{ role: 'user', content: withSelection(prompt!, editor) }];
     if (!editor) editor = await openNewDocument();
     const position = editor.selection.isEmpty ? editor.selection.active : editor.selection.end;
     return this.stream(profile, messages, editor, position, interactive ? { prompt: messages[0].content, target: 'newDocument' } : undefined);

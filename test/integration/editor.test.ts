@@ -103,6 +103,15 @@ describe('askLlm.ask into the editor', function () {
     assert.equal(editor.document.getText(), `USER TYPED top\n\n${synthText(400)}bottom AND AT THE END`);
   });
 
+  it('target cursor sends the primary selection along as context and writes after it', async () => {
+    await useProvider('/echo/400/1/v1');
+    const editor = await openDoc('keep THIS text', 0);
+    editor.selection = new vscode.Selection(0, 5, 0, 9);
+    const result = await ask({ prompt: 'Explain', target: 'cursor' });
+    assert.equal(result.text, '«rewritten:THIS»', 'the request carried the selection');
+    assert.equal(editor.document.getText(), 'keep THIS«rewritten:THIS» text');
+  });
+
   it('target selection: eight selections (one empty, one across CRLF lines) each get their own answer at once; one undo, one redo', async () => {
     await useProvider('/echo/400/3/v1');
     const lines = ['zero alpha', 'one beta', 'two gamma', 'three delta', 'four epsilon', 'five zeta', 'six eta', 'seven theta', 'eight iota'];
