@@ -60,9 +60,9 @@ function kindForCode(code: string): ErrorKind | undefined {
   if (/rate_limit|ratelimit|throttl|resource_exhausted|too_many/.test(c)) return 'rateLimit';
   if (/invalid_api_key|invalidapikey|authentication|unauthenticated|api_key_invalid/.test(c)) return 'auth';
   if (/permission|forbidden/.test(c)) return 'permission';
-  if (/model_not_found|deploymentnotfound|not_found/.test(c)) return 'notFound';
+  if (/model_not_found|deploymentnotfound|not_?found/.test(c)) return 'notFound';
   if (/server_error|internal|api_error/.test(c)) return 'server';
-  if (/invalid_request|invalidparameter|bad_request|invalid_argument/.test(c)) return 'badRequest';
+  if (/invalid_request|invalidparameter|bad_?request|invalid_argument/.test(c)) return 'badRequest';
   return undefined;
 }
 
@@ -116,12 +116,18 @@ export function errorFromHttp(status: number, body: unknown, headers?: unknown, 
 
 /**
  * An error the provider wrote into a stream that had begun well (an error event, an NDJSON
- * `{"error": …}` line), decided by its code or its words; `fallback` when neither says.
+ * `{"error": …}` line), decided by its code (a type name, or an HTTP status as vLLM writes it) or
+ * its words; `fallback` when neither says. After text (`afterText`), an error that does not name
+ * itself a passing condition (a server error, overload, rate limit) is the failure of this answer:
+ * sending the same request again is not expected to help, so it is not retryable.
  */
-export function errorInStream(body: unknown, fallback: ErrorKind = 'unknown'): LlmErrorInfo {
+export function errorInStream(body: unknown, fallback: ErrorKind = 'unknown', afterText = false): LlmErrorInfo {
   const info = errorFromHttp(200, body);
-  if (info.kind === 'unknown') info.kind = /not found/i.test(info.message) ? 'notFound' : fallback;
-  info.retryable = isRetryableKind(info.kind);
+  const code = describeBody(body).code;
+  if (info.kind === 'unknown' && code && /^[45]\d\d$/.test(code)) info.kind = kindForStatus(Number(code));
+  const typed = info.kind !== 'unknown';
+  if (!typed) info.kind = /not found/i.test(info.message) ? 'notFound' : fallback;
+  info.retryable = isRetryableKind(info.kind) && (typed || !afterText);
   return info;
 }
 
@@ -248,6 +254,15 @@ export function errorFromNetwork(err: unknown, url?: string): LlmErrorInfo {
   const codes = chain.map((e) => (e as { code?: unknown }).code).filter((c): c is string => typeof c === 'string');
   const code = codes.find((c) => /^E[A-Z]+|^UND_ERR|CERT|SSL|TLS/.test(c));
   const where = url ? ` ${safeOrigin(url)}` : '';
+  // fetch refuses ports the Fetch standard blocks (9, 25, 6000, 6666…) before connecting: no retry can help.
+  if (chain.some((e) => (e as { message?: unknown }).message === 'bad port')) {
+    const port = portOf(url);
+    return {
+      kind: 'network',
+      message: `Cannot reach${where}: "bad port": fetch refuses to connect to port${port ? ` ${port}` : ''}, which the Fetch standard blocks because other protocols use it. Run the server on another port (for example 8000 or 8080) and change the base URL.`,
+      retryable: false,
+    };
+  }
   const reason: Record<string, string> = {
     ECONNREFUSED: 'connection refused: is the server running, and is the base URL right?',
     ENOTFOUND: 'host not found: check the base URL',
@@ -260,6 +275,15 @@ export function errorFromNetwork(err: unknown, url?: string): LlmErrorInfo {
   const detail = code ? reason[code] ?? code : (chain[chain.length - 1] as Error | undefined)?.message ?? String(err);
   const kind: ErrorKind = code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' ? 'timeout' : 'network';
   return { kind, message: `Cannot reach${where}: ${detail}`, retryable: true };
+}
+
+/** The port a URL names explicitly, if any. */
+function portOf(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? '').port || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Origin of a URL for messages and logs: never the path's query (tokens live there). */
@@ -299,4 +323,15 @@ export function hintFor(error: LlmErrorInfo, providerLabel = 'this provider'): s
     case 'unknown':
       return undefined;
   }
+}
+
+/**
+ * A profile that needs a key has none (SecretStorage and its environment variable are empty):
+ * reported before any request, naming the profile and how to set the key.
+ */
+export function missingKeyError(profile: { id: string; label?: string; apiKeyEnv?: string; secretKeyEnv?: string }, which: 'apiKey' | 'secretKey' = 'apiKey'): LlmErrorInfo {
+  const noun = which === 'secretKey' ? 'secret key' : 'API key';
+  const name = profile.label && profile.label !== profile.id ? `"${profile.label}" (profile "${profile.id}")` : `profile "${profile.id}"`;
+  const env = which === 'secretKey' ? profile.secretKeyEnv : profile.apiKeyEnv;
+  return configError('auth', `No ${noun} is set for ${name}, so nothing was sent. Run "Ask LLM: Set API Key…" to store one${env ? `, or set the environment variable ${env}` : ''}.`);
 }

@@ -18,6 +18,11 @@ export interface SseParserOptions {
   flushAtEof?: boolean;
   /** Comment lines (`: keep-alive`, DashScope's `:HTTP_STATUS/400`), without the colon. */
   onComment?: (text: string) => void;
+  /**
+   * Dispatch an event that has an `event:` name but no `data:` line, with empty data. The spec
+   * drops it; sse-starlette writes a named end event (`{"event": "end"}`) exactly so.
+   */
+  namedWithoutData?: boolean;
 }
 
 export class SseParser {
@@ -85,7 +90,9 @@ export class SseParser {
 
   private line(line: string, out: SseEvent[]): void {
     if (line === '') {
-      if (this.data.length) out.push({ event: this.eventType || 'message', data: this.data.join('\n'), id: this.lastId });
+      if (this.data.length || (this.opts.namedWithoutData && this.eventType)) {
+        out.push({ event: this.eventType || 'message', data: this.data.join('\n'), id: this.lastId });
+      }
       this.data = [];
       this.eventType = '';
       return;

@@ -4,7 +4,8 @@
 // 200 (overloaded_error) is an error.
 import { errorInStream } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
-import type { AdapterRequest, LlmEvent, ProviderAdapter } from '../core/types';
+import type { AdapterRequest, LlmEvent, ProviderAdapter, Usage } from '../core/types';
+import type { AttemptControl } from './http';
 import { alternatingTurns, normalizeFinishReason } from './normalize';
 import { runHttpAttempt, sseEvents, tryJson } from './wire';
 
@@ -27,15 +28,18 @@ export class AnthropicAdapter implements ProviderAdapter {
         headers: { 'x-api-key': req.apiKey ?? '', 'anthropic-version': '2023-06-01' },
         body: { model: req.model, max_tokens: 4096, ...prefilled(alternatingTurns(req.messages), req.continuation), ...req.profile.params, ...req.params, stream: streaming },
       },
-      (response) => (streaming ? this.read(response) : this.readWhole(response)),
+      (response, ctl) => (streaming ? this.read(response, ctl) : this.readWhole(response)),
     );
   }
 
-  private async *read(response: Response): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response, ctl: AttemptControl): AsyncGenerator<LlmEvent> {
     const blocks = new Map<number, Block>();
     let input: number | undefined;
     let output: number | undefined;
     let stop: string | undefined;
+    const usage = (): Usage | undefined => (input !== undefined || output !== undefined
+      ? { inputTokens: input, outputTokens: output, totalTokens: input !== undefined && output !== undefined ? input + output : undefined }
+      : undefined);
     for await (const ev of sseEvents(response.body!)) {
       const data = tryJson(ev.data) as Record<string, any> | undefined;
       if (!data) continue;
@@ -43,6 +47,7 @@ export class AnthropicAdapter implements ProviderAdapter {
         case 'message_start':
           input = data.message?.usage?.input_tokens ?? input;
           output = data.message?.usage?.output_tokens ?? output;
+          ctl.usage = usage(); // the runner delivers it if the stream fails from here on
           break;
         case 'content_block_start':
           blocks.set(data.index, { type: data.content_block?.type, id: data.content_block?.id, name: data.content_block?.name, json: '', input: data.content_block?.input });
@@ -64,12 +69,11 @@ export class AnthropicAdapter implements ProviderAdapter {
         }
         case 'message_delta':
           stop = data.delta?.stop_reason ?? stop;
+          input = data.usage?.input_tokens ?? input;
           output = data.usage?.output_tokens ?? output; // cumulative
+          ctl.usage = usage();
           break;
         case 'message_stop':
-          if (input !== undefined || output !== undefined) {
-            yield { type: 'usage', inputTokens: input, outputTokens: output, totalTokens: input !== undefined && output !== undefined ? input + output : undefined };
-          }
           return yield { type: 'end', finishReason: normalizeFinishReason(stop), nativeFinishReason: stop };
         case 'error':
           return yield { type: 'error', error: errorInStream(data) };

@@ -5,6 +5,7 @@ import { errorFromHttp, errorInStream } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter, Usage } from '../core/types';
 import { DeltaTracker } from './cumulative';
+import type { AttemptControl } from './http';
 import { normalizeFinishReason, normalizeUsage } from './normalize';
 import { runHttpAttempt, sseEvents, tryJson } from './wire';
 
@@ -40,11 +41,11 @@ export class DashScopeAdapter implements ProviderAdapter {
         // Continue: the trailing assistant message is a prefix DashScope carries on (partial mode).
         body: { model: req.model, input: { messages: req.continuation ? req.messages.map((m, i) => (i === req.messages.length - 1 ? { ...m, partial: true } : m)) : req.messages }, parameters },
       },
-      (response) => (streaming ? this.read(response, incremental) : this.readWhole(response)),
+      (response, ctl) => (streaming ? this.read(response, incremental, ctl) : this.readWhole(response)),
     );
   }
 
-  private async *read(response: Response, incremental: boolean): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response, incremental: boolean, ctl: AttemptControl): AsyncGenerator<LlmEvent> {
     const text = new DeltaTracker(incremental ? 'auto' : 'cumulative');
     const reasoning = new DeltaTracker(incremental ? 'auto' : 'cumulative');
     let status = 200;
@@ -64,6 +65,7 @@ export class DashScopeAdapter implements ProviderAdapter {
         return yield { type: 'error', error: errorFromHttp(status >= 400 ? status : 200, chunk) };
       }
       usage = normalizeUsage(chunk.usage) ?? usage;
+      ctl.usage = usage;
       const choice = chunk.output?.choices?.[0];
       const r = reasoning.next(choice?.message?.reasoning_content);
       if (r) yield { type: 'reasoning', text: r };

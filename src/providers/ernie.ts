@@ -64,7 +64,7 @@ export class ErnieAdapter implements ProviderAdapter {
         }
         return response;
       },
-      read: (response) => this.read(response, streaming),
+      read: (response, ctl) => this.read(response, streaming, ctl),
     });
   }
 
@@ -92,7 +92,7 @@ export class ErnieAdapter implements ProviderAdapter {
     return body.access_token;
   }
 
-  private async *read(response: Response, streaming: boolean): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response, streaming: boolean, ctl: AttemptControl): AsyncGenerator<LlmEvent> {
     if (!streaming) {
       const chunk = (await response.json()) as ErnieChunk;
       yield* this.fromChunk(chunk, true);
@@ -101,6 +101,7 @@ export class ErnieAdapter implements ProviderAdapter {
     for await (const ev of sseEvents(response.body!)) {
       const chunk = tryJson(ev.data) as ErnieChunk | undefined;
       if (!chunk) continue;
+      ctl.usage = normalizeUsage(chunk.usage) ?? ctl.usage;
       const events = [...this.fromChunk(chunk, false)];
       yield* events;
       if (events.some((e) => e.type === 'end' || e.type === 'error')) return;

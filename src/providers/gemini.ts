@@ -5,6 +5,7 @@
 import { errorFromHttp } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter, Usage } from '../core/types';
+import type { AttemptControl } from './http';
 import { normalizeFinishReason } from './normalize';
 import { runHttpAttempt, sseEvents, tryJson } from './wire';
 
@@ -41,11 +42,11 @@ export class GeminiAdapter implements ProviderAdapter {
         headers: { 'x-goog-api-key': req.apiKey ?? '' },
         body: { contents, ...(system ? { systemInstruction: { parts: [{ text: system }] } } : {}), ...req.profile.params, ...req.params },
       },
-      (response) => this.read(response, streaming),
+      (response, ctl) => this.read(response, streaming, ctl),
     );
   }
 
-  private async *read(response: Response, streaming: boolean): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response, streaming: boolean, ctl: AttemptControl): AsyncGenerator<LlmEvent> {
     let finish: string | undefined;
     let usage: Usage | undefined;
     const chunks = streaming
@@ -56,6 +57,7 @@ export class GeminiAdapter implements ProviderAdapter {
       if (chunk.error) return yield { type: 'error', error: errorFromHttp(chunk.error.code ?? 200, chunk) };
       yield* fromChunk(chunk);
       usage = usageOf(chunk) ?? usage;
+      ctl.usage = usage;
       finish = chunk.candidates?.[0]?.finishReason ?? finish;
     }
     if (!finish) return; // cut before the last chunk: the runner reports it

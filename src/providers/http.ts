@@ -2,7 +2,7 @@
 // connect timeout (until headers), the idle timeout (silence between body bytes) and the attempt's
 // end all abort, so a consumer that stops reading always closes the connection.
 import { errorFromHttp, timeoutError } from '../core/errors';
-import type { LlmErrorInfo, LlmEvent, ProviderProfile } from '../core/types';
+import type { LlmErrorInfo, LlmEvent, ProviderProfile, Usage } from '../core/types';
 
 export const DEFAULT_CONNECT_MS = 60_000;
 export const DEFAULT_IDLE_MS = 120_000;
@@ -19,6 +19,11 @@ export class AttemptControl {
   status = 0;
   /** The last URL fetched (for messages: an error names where it came from). */
   url = '';
+  /**
+   * Usage the provider has reported so far and no `usage` event has carried yet. Adapters set it
+   * as soon as they read it, so that the runner can still deliver it before an error or a cut.
+   */
+  usage: Usage | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly connectMs: number;

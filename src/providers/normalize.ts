@@ -57,24 +57,37 @@ export function alternatingTurns(messages: ChatMessage[]): { system?: string; me
 
 interface ToolCallDraft { id?: string; name: string; arguments: string }
 
-/** Streamed tool-call fragments (OpenAI-shaped) assembled by index; a new id at a used index starts a new call. */
+/** One streamed tool-call fragment, OpenAI-shaped; servers differ in which fields they repeat or leave out. */
+export interface ToolCallFragment { index?: number | null; id?: string | null; function?: { name?: string | null; arguments?: string | null } | null }
+
+/**
+ * Streamed tool-call fragments assembled into whole calls. A fragment belongs to the call at its
+ * `index`; without one (LM Studio, some vLLM builds) to the call with its id, else to the last
+ * call. It starts a new call where there is none yet, or when it names a function under an id other
+ * than the call's (Ollama's /v1 puts parallel calls all at index 0). Anything else continues the
+ * call: a repeated id and name (LiteLLM) or a fresh id on every fragment (LM Studio) restart
+ * nothing, and the name is set, never appended; the call keeps its first id.
+ */
 export class ToolCallAssembler {
   private readonly calls: ToolCallDraft[] = [];
   private readonly byIndex = new Map<number, ToolCallDraft>();
 
-  add(frag: { index?: number; id?: string | null; function?: { name?: string | null; arguments?: string | null } }): void {
-    const index = frag.index ?? 0;
-    let call = this.byIndex.get(index);
-    if (!call || (frag.id && call.id && frag.id !== call.id)) {
-      call = { id: frag.id ?? undefined, name: '', arguments: '' };
-      this.byIndex.set(index, call);
+  add(frag: ToolCallFragment): void {
+    const id = frag.id || undefined;
+    const name = frag.function?.name || undefined;
+    const indexed = typeof frag.index === 'number';
+    let call = indexed ? this.byIndex.get(frag.index as number) : (id && this.calls.find((c) => c.id === id)) || this.calls[this.calls.length - 1];
+    if (!call || (id && name && call.id && id !== call.id)) {
+      call = { id, name: '', arguments: '' };
       this.calls.push(call);
     }
-    if (frag.id) call.id = frag.id;
-    if (frag.function?.name) call.name += frag.function.name;
+    if (indexed) this.byIndex.set(frag.index as number, call);
+    call.id ??= id;
+    if (name) call.name = name;
     if (frag.function?.arguments) call.arguments += frag.function.arguments;
   }
 
+  /** One `toolCall` per call, in the order the calls began, each with its whole arguments string. */
   events(): LlmEvent[] {
     return this.calls.map((c) => ({ type: 'toolCall', ...(c.id ? { id: c.id } : {}), name: c.name, arguments: c.arguments }));
   }

@@ -17,7 +17,8 @@ interface OllamaLine {
   error?: string;
 }
 
-function* fromLine(line: OllamaLine): Generator<LlmEvent> {
+/** `calledTools`: an earlier line carried tool calls (Ollama says `stop` even then). */
+function* fromLine(line: OllamaLine, calledTools: boolean): Generator<LlmEvent> {
   const thinking = line.message?.thinking ?? line.thinking;
   if (thinking) yield { type: 'reasoning', text: thinking };
   const text = line.message?.content ?? line.response;
@@ -33,7 +34,7 @@ function* fromLine(line: OllamaLine): Generator<LlmEvent> {
       yield { type: 'usage', inputTokens: input, outputTokens: output, totalTokens: input !== undefined && output !== undefined ? input + output : undefined };
     }
     const reason = line.done_reason ?? 'stop';
-    yield { type: 'end', finishReason: line.message?.tool_calls?.length ? 'toolCalls' : normalizeFinishReason(reason), nativeFinishReason: reason };
+    yield { type: 'end', finishReason: calledTools || line.message?.tool_calls?.length ? 'toolCalls' : normalizeFinishReason(reason), nativeFinishReason: reason };
   }
 }
 
@@ -50,12 +51,18 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   private async *read(response: Response): AsyncGenerator<LlmEvent> {
+    let answered = false;
+    let calledTools = false;
     for await (const raw of ndjsonLines(response.body!)) {
       const line = JSON.parse(raw) as OllamaLine;
       if (line.error) {
-        return yield { type: 'error', error: errorInStream({ error: line.error }, 'server') };
+        return yield { type: 'error', error: errorInStream({ error: line.error }, 'server', answered) };
       }
-      yield* fromLine(line);
+      for (const ev of fromLine(line, calledTools)) {
+        if (ev.type === 'text' || ev.type === 'reasoning' || ev.type === 'toolCall') answered = true;
+        if (ev.type === 'toolCall') calledTools = true;
+        yield ev;
+      }
       if (line.done) return;
     }
   }

@@ -38,7 +38,7 @@ export class OpenAiChatAdapter implements ProviderAdapter {
       bodyFilter: cleanSseStream,
       open: async (ctl) => (await this.makeClient(req, ctl.fetch).chat.completions.create(body as never, { signal: ctl.signal })) as unknown as Handle,
       model: (h) => (streaming ? undefined : (h as OpenAI.ChatCompletion).model),
-      read: (h) => (streaming ? readChunks(h as AsyncIterable<OpenAI.ChatCompletionChunk>) : readWhole(h as OpenAI.ChatCompletion)),
+      read: (h, ctl) => (streaming ? readChunks(h as AsyncIterable<OpenAI.ChatCompletionChunk>, ctl) : readWhole(h as OpenAI.ChatCompletion)),
       mapError: mapSdkError,
     });
   }
@@ -57,12 +57,13 @@ function nativeContinuation(req: AdapterRequest): Record<string, unknown> {
   return { messages };
 }
 
-async function* readChunks(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): AsyncGenerator<LlmEvent> {
+async function* readChunks(stream: AsyncIterable<OpenAI.ChatCompletionChunk>, ctl: AttemptControl): AsyncGenerator<LlmEvent> {
   const tools = new ToolCallAssembler();
   let native: string | undefined;
   let usage: Usage | undefined;
   for await (const chunk of stream) {
     usage = normalizeUsage(chunk.usage as unknown as Record<string, unknown>) ?? usage;
+    ctl.usage = usage;
     // With n > 1 the choices interleave; we carry choice 0.
     const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
     if (!choice) continue;

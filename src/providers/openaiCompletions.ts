@@ -3,6 +3,7 @@
 import type OpenAI from 'openai';
 import { cleanSseStream } from '../core/sse';
 import type { AdapterRequest, ChatMessage, LlmEvent, ProviderAdapter, Usage } from '../core/types';
+import type { AttemptControl } from './http';
 import { normalizeFinishReason, normalizeUsage } from './normalize';
 import { mapSdkError, openAiClient } from './openai';
 import { runAttempt } from './wire';
@@ -24,17 +25,18 @@ export class OpenAiCompletionsAdapter implements ProviderAdapter {
     return runAttempt<Handle>(req, {
       bodyFilter: cleanSseStream,
       open: async (ctl) => (await openAiClient(req, ctl.fetch).completions.create(body as never, { signal: ctl.signal })) as unknown as Handle,
-      read: (h) => readCompletions(streaming ? (h as AsyncIterable<OpenAI.Completion>) : [h as OpenAI.Completion]),
+      read: (h, ctl) => readCompletions(streaming ? (h as AsyncIterable<OpenAI.Completion>) : [h as OpenAI.Completion], ctl),
       mapError: mapSdkError,
     });
   }
 }
 
-async function* readCompletions(chunks: AsyncIterable<OpenAI.Completion> | Iterable<OpenAI.Completion>): AsyncGenerator<LlmEvent> {
+async function* readCompletions(chunks: AsyncIterable<OpenAI.Completion> | Iterable<OpenAI.Completion>, ctl: AttemptControl): AsyncGenerator<LlmEvent> {
   let native: string | undefined;
   let usage: Usage | undefined;
   for await (const chunk of chunks) {
     usage = normalizeUsage(chunk.usage as unknown as Record<string, unknown>) ?? usage;
+    ctl.usage = usage;
     const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
     if (choice?.text) yield { type: 'text', text: choice.text };
     if (choice?.finish_reason) native = choice.finish_reason;

@@ -5,6 +5,7 @@
 import { errorFromHttp } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter } from '../core/types';
+import type { AttemptControl } from './http';
 import { normalizeUsage } from './normalize';
 import { runHttpAttempt, sseEvents, tryJson } from './wire';
 
@@ -39,12 +40,14 @@ export class OpenAiResponsesAdapter implements ProviderAdapter {
         headers: { authorization: `Bearer ${req.apiKey ?? ''}` },
         body: { model: req.model, input, ...(instructions ? { instructions } : {}), ...req.profile.params, ...req.params, stream: streaming },
       },
-      (response) => (streaming ? this.read(response) : this.readWhole(response)),
+      (response, ctl) => (streaming ? this.read(response, ctl) : this.readWhole(response)),
     );
   }
 
-  private async *read(response: Response): AsyncGenerator<LlmEvent> {
+  private async *read(response: Response, ctl: AttemptControl): AsyncGenerator<LlmEvent> {
     let summaryParts = 0;
+    /** Function-call arguments streamed so far, by item id: for an output_item.done that leaves them out. */
+    const args = new Map<string, string>();
     for await (const ev of sseEvents(response.body!)) {
       const data = tryJson(ev.data) as Record<string, any> | undefined;
       if (!data) continue;
@@ -60,13 +63,17 @@ export class OpenAiResponsesAdapter implements ProviderAdapter {
         case 'response.reasoning_text.delta':
           if (data.delta) yield { type: 'reasoning', text: data.delta };
           break;
+        case 'response.function_call_arguments.delta':
+          args.set(data.item_id, (args.get(data.item_id) ?? '') + (data.delta ?? ''));
+          break;
         case 'response.output_item.done':
-          if (data.item?.type === 'function_call') yield { type: 'toolCall', id: data.item.call_id, name: data.item.name ?? '', arguments: data.item.arguments ?? '' };
+          if (data.item?.type === 'function_call') yield { type: 'toolCall', id: data.item.call_id, name: data.item.name ?? '', arguments: data.item.arguments ?? args.get(data.item.id) ?? '' };
           break;
         case 'response.completed':
         case 'response.incomplete':
           return yield* finish(data.response ?? {});
         case 'response.failed':
+          ctl.usage = normalizeUsage(data.response?.usage);
           return yield { type: 'error', error: errorFromHttp(200, { error: data.response?.error ?? { message: 'The response failed.' } }) };
         case 'error':
           return yield { type: 'error', error: errorFromHttp(200, { error: data.error ?? { code: data.code, message: data.message } }) };

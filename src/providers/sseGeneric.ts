@@ -1,7 +1,7 @@
 // The `sse` kind: any SSE endpoint (a FastAPI EventSourceResponse service, an in-house gateway).
 // The profile gives the URL, a JSON body template, where the text is in each event, whether
 // events carry deltas or the whole text so far, and what marks the end.
-import { errorFromHttp } from '../core/errors';
+import { configError, errorFromHttp } from '../core/errors';
 import { isEmptyPayload } from '../core/sse';
 import type { AdapterRequest, ChatMessage, LlmEvent, ProviderAdapter } from '../core/types';
 import { DeltaTracker } from './cumulative';
@@ -17,25 +17,62 @@ export function getPath(value: unknown, path: string): unknown {
   return cur;
 }
 
+const PLACEHOLDER = /\{\{(messages|prompt|system|model)\}\}/g;
+
 /**
- * Fills a body template: a string that is exactly "{{messages}}" becomes the messages array;
- * "{{prompt}}", "{{system}}" and "{{model}}" inside strings become the last user message, the
- * system prompt and the model. Without a template: `{ model, messages, stream: true }`.
+ * Fills a body template, in either form the profile may give it. A JSON value: a string that is
+ * exactly "{{messages}}" becomes the messages array; "{{prompt}}", "{{system}}", "{{model}}" (and
+ * "{{messages}}" as JSON text) inside strings become the last user message, the system prompt and
+ * the model. A string: JSON text in which each placeholder stands for its JSON value
+ * (`{"messages": {{messages}}, "q": {{prompt}}}`), or its escaped text inside a JSON string; the
+ * result is parsed, so text that is not JSON once filled throws a SyntaxError. Without a template:
+ * `{ model, messages, stream: true }`.
  */
 export function fillTemplate(template: unknown, messages: ChatMessage[], model: string): unknown {
   if (template === undefined) return { model, messages, stream: true };
-  const prompt = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-  const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+  const values: Record<string, unknown> = {
+    messages,
+    prompt: [...messages].reverse().find((m) => m.role === 'user')?.content ?? '',
+    system: messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n'),
+    model,
+  };
+  const asText = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : JSON.stringify(values[k]));
+  if (typeof template === 'string') return JSON.parse(fillJsonText(template, values, asText));
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      if (v === '{{messages}}') return messages;
-      return v.replace(/\{\{(prompt|system|model)\}\}/g, (_, k: string) => (k === 'prompt' ? prompt : k === 'system' ? system : model));
-    }
+    if (typeof v === 'string') return v === '{{messages}}' ? messages : v.replace(PLACEHOLDER, (_, k: string) => asText(k));
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(template);
+}
+
+/** JSON text with each placeholder replaced: by its JSON value, or inside a string literal by its escaped text. */
+function fillJsonText(text: string, values: Record<string, unknown>, asText: (k: string) => string): string {
+  let out = '';
+  let inString = false;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString && c === '\\') i++; // an escaped character, a quote included
+    else if (c === '"') inString = !inString;
+    else if (c === '{' && text[i + 1] === '{') {
+      const m = new RegExp(PLACEHOLDER.source, 'y');
+      m.lastIndex = i;
+      const found = m.exec(text);
+      if (!found) continue;
+      const key = found[1];
+      out += text.slice(from, i) + (inString ? JSON.stringify(asText(key)).slice(1, -1) : JSON.stringify(values[key]));
+      i += found[0].length - 1;
+      from = i + 1;
+    }
+  }
+  return out + text.slice(from);
+}
+
+/** A value at `textPath` as text: a string as it is, a number or boolean in its JSON spelling. */
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? JSON.stringify(value) : undefined;
 }
 
 /**
@@ -55,36 +92,38 @@ export function isDone(doneWhen: string | undefined, event: string, data: string
 }
 
 export class GenericSseAdapter implements ProviderAdapter {
-  stream(req: AdapterRequest): AsyncIterable<LlmEvent> {
+  async *stream(req: AdapterRequest): AsyncGenerator<LlmEvent> {
     const { profile } = req;
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (req.apiKey) headers.authorization = `Bearer ${req.apiKey}`;
-    return runHttpAttempt(
-      req,
-      { url: profile.url ?? '', headers, body: fillTemplate(profile.body, req.messages, req.model) },
-      (response) => this.read(req, response),
-    );
+    let body: unknown;
+    try {
+      body = fillTemplate(profile.body, req.messages, req.model);
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      return yield { type: 'error', error: configError('badRequest', `The "body" of profile "${profile.id}" is not valid JSON text once its placeholders are filled in (${detail}). Write it as a JSON value, or as JSON text with placeholders where values go: {"q": {{prompt}}}.`) };
+    }
+    yield* runHttpAttempt(req, { url: profile.url ?? '', headers, body }, (response) => this.read(req, response));
   }
 
   private async *read(req: AdapterRequest, response: Response): AsyncGenerator<LlmEvent> {
     const { profile } = req;
     const tracker = new DeltaTracker(profile.cumulative ? 'cumulative' : 'delta');
     const textPath = profile.textPath;
-    for await (const ev of sseEvents(response.body!)) {
-      if (isEmptyPayload(ev.data)) continue;
+    // A named end event may come with no data line at all (sse-starlette's `{"event": "end"}`).
+    for await (const ev of sseEvents(response.body!, { namedWithoutData: true })) {
       const json = tryJson(ev.data);
       if (isDone(profile.doneWhen, ev.event, ev.data, json)) {
-        const last = textPath && json !== undefined ? getPath(json, textPath) : undefined;
-        const t = typeof last === 'string' ? tracker.next(last) : '';
+        const t = textPath && json !== undefined ? tracker.next(textOf(getPath(json, textPath))) : '';
         if (t) yield { type: 'text', text: t };
         return yield { type: 'end', finishReason: 'stop' };
       }
       if (ev.event === 'error' || (json && typeof json === 'object' && 'error' in json && !textPath?.startsWith('error'))) {
-        return yield { type: 'error', error: errorFromHttp(200, json ?? ev.data) };
+        return yield { type: 'error', error: errorFromHttp(200, json ?? (ev.data || 'The server sent an error event.')) };
       }
-      // Without a JSON path the whole payload is the text (plain-text SSE services).
-      const value = textPath ? getPath(json, textPath) : json === undefined || typeof json === 'string' ? (typeof json === 'string' ? json : ev.data) : undefined;
-      const t = tracker.next(typeof value === 'string' ? value : undefined);
+      if (isEmptyPayload(ev.data)) continue;
+      // Without a JSON path the payload itself is the text (a JSON string payload decoded).
+      const t = tracker.next(textPath ? textOf(getPath(json, textPath)) : typeof json === 'string' ? json : ev.data);
       if (t) yield { type: 'text', text: t };
     }
     // No end marker configured: the stream closing is the end.

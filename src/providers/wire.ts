@@ -39,7 +39,10 @@ export interface Refusal {
 export interface Attempt<H> {
   /** Sends the request through `ctl.fetch`; resolves once the response has begun, or with a refusal. */
   open(ctl: AttemptControl): Promise<H | Refusal>;
-  /** Events of the begun response; ends with `end` or `error` when the provider ended properly. */
+  /**
+   * Events of the begun response; ends with `end` or `error` when the provider ended properly. Usage
+   * read along the way goes in `ctl.usage` too, so that it reaches the caller even if the stream fails.
+   */
   read(handle: H, ctl: AttemptControl): AsyncIterable<LlmEvent>;
   /** The model `start` names (a whole answer knows it); the requested one otherwise. */
   model?(handle: H): string | undefined;
@@ -59,6 +62,13 @@ const isRefusal = (v: unknown): v is Refusal => typeof v === 'object' && v !== n
  */
 export async function* runAttempt<H>(req: AdapterRequest, attempt: Attempt<H>): AsyncGenerator<LlmEvent> {
   const ctl = new AttemptControl(req.signal, req.profile, req.fetch, attempt.bodyFilter);
+  // Usage read before the stream failed (Anthropic's message_start, an OpenAI usage chunk) is still
+  // the caller's: it goes out before whatever terminal event ends the attempt.
+  function* withUsage(terminal: LlmEvent): Generator<LlmEvent> {
+    if (ctl.usage) yield { type: 'usage', ...ctl.usage };
+    ctl.usage = undefined;
+    yield terminal;
+  }
   try {
     const handle = await attempt.open(ctl);
     if (isRefusal(handle)) return yield { type: 'error', error: handle.refused };
@@ -66,15 +76,16 @@ export async function* runAttempt<H>(req: AdapterRequest, attempt: Attempt<H>): 
     yield { type: 'start', provider: req.profile.id, model: attempt.model?.(handle) || req.model };
     let sawContent = false;
     for await (const ev of attempt.read(handle, ctl)) {
+      if (ev.type === 'end' || ev.type === 'error') return yield* withUsage(ev);
+      if (ev.type === 'usage') ctl.usage = undefined;
       yield ev;
-      if (ev.type === 'end' || ev.type === 'error') return;
       sawContent = true;
     }
-    yield ctl.signal.aborted ? ctl.abortEvent() : { type: 'error', error: cutStreamError(sawContent, ctl.status || undefined) };
+    yield* withUsage(ctl.signal.aborted ? ctl.abortEvent() : { type: 'error', error: cutStreamError(sawContent, ctl.status || undefined) });
   } catch (err) {
-    if (ctl.signal.aborted) return yield ctl.abortEvent();
+    if (ctl.signal.aborted) return yield* withUsage(ctl.abortEvent());
     if (ctl.status > 0 && ctl.status < 400 && /text\/html/i.test(ctl.contentType)) return yield { type: 'error', error: htmlPageError(ctl.url) };
-    yield { type: 'error', error: (await attempt.mapError?.(err, ctl)) ?? errorFromException(err, ctl.url, ctl.status || undefined) };
+    yield* withUsage({ type: 'error', error: (await attempt.mapError?.(err, ctl)) ?? errorFromException(err, ctl.url, ctl.status || undefined) });
   } finally {
     ctl.dispose();
   }

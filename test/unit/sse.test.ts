@@ -75,6 +75,14 @@ describe('SSE parser', () => {
     assert.deepEqual(parseIn(body, [], true).map((e) => [e.event, e.data]), [['message', '1'], ['error', '{"code":"X"}']]);
   });
 
+  it('dispatches a named event with no data line only when asked (sse-starlette\'s {"event": "end"})', () => {
+    const body = 'id: 1\r\ndata: a\r\n\r\nid: 2\r\nevent: end\r\n\r\nid: 3\r\n\r\n';
+    assert.deepEqual(parseIn(Buffer.from(body), []).map((e) => [e.event, e.data]), [['message', 'a']]);
+    const p = new SseParser({ namedWithoutData: true });
+    const got = [...p.push(body), ...p.end()];
+    assert.deepEqual(got.map((e) => [e.event, e.data, e.id]), [['message', 'a', '1'], ['end', '', '2']]);
+  });
+
   it('reports comments (keep-alives, DashScope status lines)', () => {
     const seen: string[] = [];
     new SseParser({ onComment: (c) => seen.push(c) }).push(':HTTP_STATUS/200\n: keep-alive\n\n');
