@@ -1,11 +1,13 @@
-// `npm start`: opens a real VS Code with Ask LLM loaded. Desktop `code` when there is one and a
-// display; otherwise the web VS Code (code-server) on 127.0.0.1, whose URL is printed.
-// With no provider configured it starts a local replay server and a "Demo (recorded answers)"
-// profile; with OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL) it uses that provider.
+// `npm start`: opens a real VS Code with Ask LLM loaded, as a user has it (notifications on, a
+// document open). Desktop `code` when there is one and a display; otherwise the web VS Code
+// (code-server) on 127.0.0.1, whose URL is printed. Its user settings live in
+// .cache/start and are kept between starts. With no provider configured it starts a local replay
+// server and a "Demo (recorded answers)" profile; with OPENAI_API_KEY (and optionally
+// OPENAI_BASE_URL, OPENAI_MODEL) it uses that provider; profiles the user added are left alone.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { root, startCodeServer, startFixtureServer } from '../test/run/codeServer.mjs';
+import { root, startCodeServer, startFixtureServer, workbenchUrl } from '../test/run/codeServer.mjs';
 
 execFileSync(process.execPath, [path.join(root, 'esbuild.js'), '--tests'], { stdio: 'inherit', cwd: root });
 
@@ -16,39 +18,73 @@ const welcome = path.join(workspace, 'welcome.md');
 if (!fs.existsSync(welcome)) {
   fs.writeFileSync(welcome, '# Try Ask LLM\n\nPut the cursor on the empty line below, press Ctrl+Alt+L (or run "Ask LLM" from the command palette), and ask something.\n\n\n');
 }
+const welcomeAtCursor = `${welcome}:5`; // the empty line below the instructions
 
+const desktop = spawnSync('which', ['code']).status === 0 && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.ASKLLM_WEB;
+const stateDir = path.join(state, 'web');
+const userData = desktop ? path.join(state, 'desktop-user-data') : path.join(stateDir, 'user-data');
+const settingsFile = path.join(userData, 'User', 'settings.json');
+
+/** The user settings of an earlier start: {} on the first, undefined when not plain JSON (comments). */
+function savedSettings() {
+  try {
+    return JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+  } catch (err) {
+    return err.code === 'ENOENT' ? {} : undefined;
+  }
+}
+
+const DEMO = 'demo';
+const demoProfile = (url) => ({ id: DEMO, label: 'Demo (recorded answers)', kind: 'openai', baseUrl: `${url}/demo/v1`, model: 'demo', apiKeyEnv: 'ASKLLM_DEMO_KEY' });
+const saved = savedSettings();
+const profiles = Array.isArray(saved?.['askLlm.providers']) ? saved['askLlm.providers'] : [];
+const own = profiles.filter((p) => p?.id !== DEMO);
 const useReal = !!process.env.OPENAI_API_KEY;
-let fixtures;
+// Only what this start must change: the user's own profiles and choice are never overwritten.
 const settings = {};
-if (!useReal) {
-  fixtures = await startFixtureServer();
-  settings['askLlm.providers'] = [{ id: 'demo', label: 'Demo (recorded answers)', kind: 'openai', baseUrl: `${fixtures.url}/demo/v1`, model: 'demo', apiKeyEnv: 'ASKLLM_DEMO_KEY' }];
-  settings['askLlm.activeProvider'] = 'demo';
-} else {
+let fixtures;
+let using;
+if (saved === undefined) {
+  using = `your settings (${path.relative(root, settingsFile)} is not plain JSON: left as it is)`;
+} else if (own.length > 0) {
+  using = `your askLlm.providers: ${own.map((p) => p?.id).join(', ')}${saved['askLlm.activeProvider'] ? ` (active: ${saved['askLlm.activeProvider']})` : ''}`;
+  if (own.length < profiles.length) {
+    // The demo profile is still among them: point it at this start's replay server.
+    fixtures = await startFixtureServer();
+    settings['askLlm.providers'] = profiles.map((p) => (p?.id === DEMO ? demoProfile(fixtures.url) : p));
+  }
+} else if (useReal) {
   // The extension builds an "openai" profile from OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL.
   settings['askLlm.providers'] = [];
   settings['askLlm.activeProvider'] = '';
+  using = `OPENAI_API_KEY${process.env.OPENAI_BASE_URL ? ` at ${process.env.OPENAI_BASE_URL}` : ''}`;
+} else {
+  fixtures = await startFixtureServer();
+  settings['askLlm.providers'] = [demoProfile(fixtures.url)];
+  settings['askLlm.activeProvider'] = DEMO;
+  using = 'Demo, recorded answers from a local replay server';
 }
+// The chat reads well only with room: no empty secondary side bar squeezing the primary one.
+if (saved && !('workbench.secondarySideBar.defaultVisibility' in saved)) settings['workbench.secondarySideBar.defaultVisibility'] = 'hidden';
 const env = { ASKLLM_DEMO_KEY: 'demo' };
 
-const desktop = spawnSync('which', ['code']).status === 0 && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.ASKLLM_WEB;
 if (desktop) {
-  const userData = path.join(state, 'desktop-user-data');
-  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-  console.log(`Opening desktop VS Code with Ask LLM (${useReal ? 'OPENAI_API_KEY provider' : 'demo provider'})…`);
-  spawnSync('code', ['--user-data-dir', userData, '--extensionDevelopmentPath', root, '--new-window', '--wait', workspace], { stdio: 'inherit', env: { ...process.env, ...env } });
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  if (saved !== undefined) fs.writeFileSync(settingsFile, JSON.stringify({ ...saved, ...settings }, null, 2));
+  console.log(`Opening desktop VS Code with Ask LLM (provider: ${using})…`);
+  spawnSync('code', ['--user-data-dir', userData, '--extensionDevelopmentPath', root, '--new-window', '--wait', '--goto', workspace, welcomeAtCursor], { stdio: 'inherit', env: { ...process.env, ...env } });
   fixtures?.stop();
   process.exit(0);
 }
 
 const server = await startCodeServer({
-  workspace, settings, env, stateDir: path.join(state, 'web'), linkExtensions: [root],
+  workspace, settings, env, stateDir, linkExtensions: [root], smokeTestDriver: false,
   port: Number(process.env.PORT ?? 0) || undefined,
 });
-const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
+const url = workbenchUrl(server, { openFile: welcomeAtCursor });
 console.log(`
-Ask LLM is loaded in VS Code ${useReal ? `(provider: OPENAI_API_KEY${process.env.OPENAI_BASE_URL ? ` at ${process.env.OPENAI_BASE_URL}` : ''})` : '(provider: Demo, recorded answers from a local replay server)'}.
+Ask LLM is loaded in VS Code (provider: ${using}).
+Settings you change (profiles, the active provider) are kept in ${path.relative(root, state)}/ for the next start.
 Open this URL in a browser:
 
   ${url}

@@ -1,8 +1,8 @@
 // The public API returned by activate(), in the spirit of LangChain's Runnable. Every surface of
 // the extension (the ask command, the chat view) goes through `streamEvents` too.
 import { Answer, foldAnswer, type Outcome } from './core/answer';
-import { configError, internalError, LlmError, noProfileError, safeOrigin } from './core/errors';
-import { baseUrlOf } from './core/profiles';
+import { configError, internalError, LlmError, missingKeyError, noProfileError, safeOrigin } from './core/errors';
+import { baseUrlOf, missingKey } from './core/profiles';
 import { withRetries } from './core/retry';
 import type { CallOptions, ChatMessage, LlmEvent, Prompt, ProviderProfile } from './core/types';
 import { adapterFor } from './providers';
@@ -74,6 +74,13 @@ export function createApi(deps: ApiDeps): AskLlmApi {
     log('info', `#${id} → ${profile.id} (${profile.kind}) ${model} at ${safeOrigin(profile.kind === 'sse' ? profile.url ?? '' : baseUrlOf(profile))}, ${messages.length} message(s)`);
     try {
       const [adapter, keys] = await Promise.all([loading, deps.keysFor(profile)]);
+      // Without a key the provider's 401 would name a key the user never typed: say so before sending.
+      const lacking = missingKey(profile, keys);
+      if (lacking) {
+        const error = missingKeyError(profile, lacking);
+        log('warn', `#${id} ✗ auth: ${error.message}`);
+        return yield { type: 'error', error };
+      }
       const events = withRetries(
         () => adapter.stream({ profile, model, messages, params: opts.params, apiKey: keys.apiKey, secretKey: keys.secretKey, signal: caller, fetch: deps.fetch, continuation: opts.continuation }),
         {

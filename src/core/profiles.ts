@@ -127,3 +127,33 @@ export function baseUrlOf(profile: ProviderProfile): string {
 export function labelOf(profile: ProviderProfile): string {
   return profile.label ?? profile.id;
 }
+
+/** True for a URL on this machine or the local network (a local Ollama, vLLM or LM Studio), where servers rarely ask for a key. */
+export function isLocalUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host === '::1' || host === '0.0.0.0') return true;
+  const ip = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (!ip) return false;
+  const [a, b] = [Number(ip[1]), Number(ip[2])];
+  return a === 127 || a === 10 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31);
+}
+
+/** Headers a gateway profile may carry its credentials in: then no key of ours is needed. */
+const AUTH_HEADERS = new Set(['authorization', 'api-key', 'x-api-key', 'x-goog-api-key']);
+
+/**
+ * The key a request with this profile lacks, if any, so a surface can say so before sending.
+ * No key is needed for `ollama`, `sse` and `vscode-lm`, for a base URL on this machine or the
+ * local network, or when the profile's `headers` carry credentials; ERNIE always needs both keys.
+ */
+export function missingKey(profile: ProviderProfile, keys: { apiKey?: string; secretKey?: string }): 'apiKey' | 'secretKey' | undefined {
+  if (profile.kind === 'ernie') return !keys.apiKey ? 'apiKey' : !keys.secretKey ? 'secretKey' : undefined;
+  if (keys.apiKey || profile.kind === 'ollama' || profile.kind === 'sse' || profile.kind === 'vscode-lm') return undefined;
+  if (Object.keys(profile.headers ?? {}).some((h) => AUTH_HEADERS.has(h.toLowerCase()))) return undefined;
+  return isLocalUrl(baseUrlOf(profile)) ? undefined : 'apiKey';
+}

@@ -88,9 +88,12 @@ const BASE_SETTINGS = {
  * Starts code-server with a fresh user-data-dir seeded with `settings`, opening `workspace`.
  * `env` reaches the extension host (it inherits the server's environment). `installExtensions`:
  * folders of extra extensions to load beside the one under development (copied); `linkExtensions`:
- * folders linked in as installed extensions; `stateDir`: keep user data there between runs.
+ * folders linked in as installed extensions; `stateDir`: keep user data there between runs (the
+ * settings saved there win over the base ones; `settings` win over both). `smokeTestDriver` (the
+ * tests' default) starts VS Code with the smoke-test driver, which also hides notification toasts:
+ * `npm start` turns it off to show VS Code as a user has it.
  */
-export async function startCodeServer({ workspace, settings = {}, env = {}, port, log = false, installExtensions = [], linkExtensions = [], stateDir } = {}) {
+export async function startCodeServer({ workspace, settings = {}, env = {}, port, log = false, installExtensions = [], linkExtensions = [], stateDir, smokeTestDriver = true } = {}) {
   const csDir = ensureCodeServer();
   const runDir = stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'askllm-vscode-'));
   const userData = path.join(runDir, 'user-data');
@@ -99,8 +102,11 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
   for (const d of [path.join(userData, 'User'), extensions, tmp]) fs.mkdirSync(d, { recursive: true });
   const settingsFile = path.join(userData, 'User', 'settings.json');
   let kept = {};
-  try { kept = stateDir ? JSON.parse(fs.readFileSync(settingsFile, 'utf8')) : {}; } catch { /* first run */ }
-  fs.writeFileSync(settingsFile, JSON.stringify({ ...BASE_SETTINGS, ...kept, ...settings }, null, 2));
+  const saved = stateDir && fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+  try { kept = saved === undefined ? {} : JSON.parse(saved); } catch { kept = undefined; }
+  // A settings.json with comments (edited by hand) is the user's: left as it is, never overwritten.
+  if (kept) fs.writeFileSync(settingsFile, JSON.stringify({ ...BASE_SETTINGS, ...kept, ...settings }, null, 2));
+  else console.warn(`${settingsFile} is not plain JSON (comments?): left as it is, without the settings of this run`);
   // Extra (test-only) extensions are copied in as installed ones: the web workbench honours only
   // one extensionDevelopmentPath.
   for (const dir of installExtensions) {
@@ -122,7 +128,7 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
     '--config', '/dev/null', '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
     '--user-data-dir', userData, '--extensions-dir', extensions, '--ignore-last-opened',
-    '--vscode-option', 'enable-smoke-test-driver', ws,
+    ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []), ws,
   ], { env: { ...process.env, ...env, EXTENSIONS_GALLERY: '{}', TMPDIR: tmp }, cwd: runDir });
   const output = [];
   const keep = (d) => {
@@ -150,12 +156,16 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
   };
 }
 
-/** The workbench URL, with extension development/test paths in the smoke-test payload. */
-export function workbenchUrl(server, { extensionDevelopmentPaths = [], extensionTestsPath } = {}) {
+/**
+ * The workbench URL, with extension development/test paths in the smoke-test payload, and
+ * `openFile` (an absolute path, optionally with `:LINE` or `:LINE:COLUMN`) opened in an editor.
+ */
+export function workbenchUrl(server, { extensionDevelopmentPaths = [], extensionTestsPath, openFile } = {}) {
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
   const payload = [
     ...extensionDevelopmentPaths.map((p) => ['extensionDevelopmentPath', remote(p)]),
     ...(extensionTestsPath ? [['extensionTestsPath', remote(extensionTestsPath)]] : []),
+    ...(openFile ? [['openFile', remote(openFile)], ['gotoLineMode', 'true']] : []),
   ];
   const q = new URLSearchParams({ folder: server.workspace });
   let url = `${server.url}/?${q}`;

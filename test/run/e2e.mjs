@@ -11,6 +11,7 @@ fs.rmSync(shots, { recursive: true, force: true });
 fs.mkdirSync(shots, { recursive: true });
 
 const fixtures = await startFixtureServer();
+fs.mkdirSync(path.join(root, '.cache'), { recursive: true }); // a fresh clone has none yet
 const workspace = fs.mkdtempSync(path.join(root, '.cache/e2e-workspace-'));
 fs.writeFileSync(path.join(workspace, 'notes.md'), '# Notes\n\nAsk LLM writes below this line:\n\n');
 const server = await startCodeServer({
