@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { foldAnswer, type Outcome, type Sink } from '../core/answer';
-import type { ChatMessage } from '../core/types';
-import { assertNever, isWebviewMessage, type HostMessage, type UiMessage, type WebviewMessage } from '../shared/protocol';
+import { foldAnswer, type Outcome, type Sink, type Timing } from '../core/answer';
+import type { ChatMessage, Usage } from '../core/types';
+import { assertNever, isWebviewMessage, type HostMessage, type UiMessage, type UiStats, type WebviewMessage } from '../shared/protocol';
 import type { ChatDeps } from './chatDeps';
 import { ChatHistory } from './history';
 
@@ -14,6 +14,21 @@ interface Running {
 
 let counter = 0;
 const newId = () => `${Date.now().toString(36)}-${(++counter).toString(36)}`;
+
+/** The speed line's numbers: the fold's timing (live, or final from the outcome) and who answered. */
+function uiStats(t: Timing, from: { provider?: string; model?: string; usage?: Usage }, stopMs?: number): UiStats {
+  return {
+    ...(from.provider !== undefined ? { provider: from.provider } : {}),
+    ...(from.model !== undefined ? { model: from.model } : {}),
+    ...(t.firstTokenMs !== undefined ? { firstTokenMs: t.firstTokenMs } : {}),
+    durationMs: t.durationMs,
+    outputTokens: t.outputTokens,
+    tokensEstimated: t.tokensEstimated,
+    ...(t.tokensPerSecond !== undefined ? { tokensPerSecond: t.tokensPerSecond } : {}),
+    ...(from.usage ? { usage: { ...from.usage } } : {}),
+    ...(stopMs !== undefined ? { stopMs } : {}),
+  };
+}
 
 /**
  * The side-bar chat. The host owns the conversation; the webview is a view of it that asks for a
@@ -102,7 +117,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'newChat': this.newChat(); return;
       case 'retry': await this.retry(); return;
       case 'selectProvider': await vscode.commands.executeCommand('askLlm.selectProvider'); return;
-      case 'setApiKey': await vscode.commands.executeCommand('askLlm.setApiKey'); return;
+      case 'setApiKey': await vscode.commands.executeCommand('askLlm.setApiKey', m.profileId); return;
       case 'copy': await vscode.env.clipboard.writeText(m.text); return;
       case 'insertAtCursor': return this.insert(m.text);
       default: return assertNever(m);
@@ -142,7 +157,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     void this.history.save(this.messages, [message]); // in the index at once: a reload mid-answer keeps it
     this.post({ type: 'messageAdded', message });
     const controller = new AbortController();
-    const done = this.stream(message, context, controller);
+    const done = this.stream(message, context, controller, provider?.id);
     this.running = { message, controller, done };
     this.deps.setBusy('chat', true);
     try {
@@ -153,26 +168,43 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
-  private async stream(message: UiMessage, context: ChatMessage[], controller: AbortController): Promise<Outcome> {
-    return foldAnswer(this.deps.streamEvents(context, { signal: controller.signal }), [this.messageSink(message)], {
+  private async stream(message: UiMessage, context: ChatMessage[], controller: AbortController, profileId: string | undefined): Promise<Outcome> {
+    return foldAnswer(this.deps.streamEvents(context, { signal: controller.signal }), [this.messageSink(message, profileId, controller.signal)], {
       onSinkError: (err) => this.deps.log.error(`chat sink: ${String(err)}`),
     });
   }
 
-  /** The chat message as a sink: batches become `delta` posts (about one a frame) and a throttled save. */
-  private messageSink(message: UiMessage): Sink {
+  /**
+   * The chat message as a sink: batches become `delta` posts (about one a frame) and a throttled
+   * save. An error carries the id of the profile that answered ("Set API key…" asks for its key).
+   * A delta carries the live speed figures a few times a second (the view shows them no more
+   * often); the end carries the final ones and, after a Stop, how long the stop took (from the
+   * abort to the end of the answer).
+   */
+  private messageSink(message: UiMessage, profileId: string | undefined, signal: AbortSignal): Sink {
+    let stoppedAt: number | undefined;
+    signal.addEventListener('abort', () => { stoppedAt = performance.now(); }, { once: true });
+    let statsAt = -Infinity;
     return {
-      write: (b) => {
+      write: (b, answer) => {
         message.text += b.text;
         if (b.reasoning) message.reasoning = (message.reasoning ?? '') + b.reasoning;
-        this.post({ type: 'delta', id: message.id, ...(b.text ? { text: b.text } : {}), ...(b.reasoning ? { reasoning: b.reasoning } : {}) });
+        const now = performance.now();
+        const live = now - statsAt >= 200;
+        if (live) {
+          statsAt = now;
+          message.stats = uiStats(answer.timing(), answer);
+        }
+        this.post({ type: 'delta', id: message.id, ...(b.text ? { text: b.text } : {}), ...(b.reasoning ? { reasoning: b.reasoning } : {}), ...(live ? { stats: message.stats } : {}) });
         this.history.saveSoon(message);
       },
       finish: async (o) => {
         message.status = o.error ? 'error' : o.finishReason === 'cancelled' ? 'cancelled' : 'done';
         message.finishReason = o.error ? undefined : o.finishReason;
-        if (o.error) message.error = { ...o.error, hint: this.deps.hintFor(o.error) };
-        this.post({ type: 'messageDone', id: message.id, status: message.status, finishReason: message.finishReason, error: message.error });
+        if (o.error) message.error = { ...o.error, hint: this.deps.hintFor(o.error), ...(profileId ? { profileId } : {}) };
+        const stopMs = message.status === 'cancelled' && stoppedAt !== undefined ? performance.now() - stoppedAt : undefined;
+        message.stats = uiStats(o.timing, o, stopMs);
+        this.post({ type: 'messageDone', id: message.id, status: message.status, finishReason: message.finishReason, error: message.error, stats: message.stats });
         await this.history.save(this.messages, [message]);
       },
     };

@@ -1,12 +1,18 @@
 import type * as vscode from 'vscode';
-import type { UiMessage } from '../shared/protocol';
+import { isUiMessage, type UiMessage } from '../shared/protocol';
 
 const INDEX = 'askLlm.chat.v2';
 const messageKey = (id: string) => `askLlm.chat.v2/${id}`;
 
-function isUiMessage(v: unknown): v is UiMessage {
-  const m = v as UiMessage;
-  return !!m && typeof m.id === 'string' && (m.role === 'user' || m.role === 'assistant') && typeof m.text === 'string' && typeof m.status === 'string';
+/**
+ * A stored message the view will accept (its snapshot guard checks every field), or undefined.
+ * Speed figures that do not check out are dropped rather than the message with them.
+ */
+function stored(v: unknown): UiMessage | undefined {
+  if (isUiMessage(v)) return v;
+  if (typeof v !== 'object' || v === null || !('stats' in v)) return undefined;
+  const { stats: _, ...rest } = v;
+  return isUiMessage(rest) ? rest : undefined;
 }
 
 /**
@@ -27,8 +33,8 @@ export class ChatHistory {
     const ids = this.state.get<unknown>(INDEX);
     this.ids = Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
     return this.ids
-      .map((id) => this.state.get<unknown>(messageKey(id)))
-      .filter(isUiMessage)
+      .map((id) => stored(this.state.get<unknown>(messageKey(id))))
+      .filter((m): m is UiMessage => m !== undefined)
       .map((m) => (m.status === 'streaming' ? { ...m, status: 'cancelled' } : m));
   }
 

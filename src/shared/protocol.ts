@@ -9,6 +9,8 @@ export interface UiError {
   retryAfterMs?: number;
   /** What the user can do about it, in a sentence. */
   hint?: string;
+  /** The profile that failed (its id): "Set API key…" asks for that one's key. */
+  profileId?: string;
 }
 
 export type UiStatus = 'streaming' | 'done' | 'cancelled' | 'error';
@@ -23,6 +25,33 @@ export interface UiMessage {
   error?: UiError;
   /** Provider label and model that answered (assistant messages). */
   model?: string;
+  /** The speed line: live while the answer streams, final once it is done (kept in the history). */
+  stats?: UiStats;
+}
+
+/** Token counts as the provider reported them. */
+export interface UiUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+
+/** How fast an answer came (the fold's timing, see core/answer.ts `Timing`). */
+export interface UiStats {
+  /** The profile id and the model that answered. */
+  provider?: string;
+  model?: string;
+  /** From the request to the first token, in ms. */
+  firstTokenMs?: number;
+  /** From the request to the end (while streaming: to the latest delta), in ms. */
+  durationMs: number;
+  outputTokens: number;
+  /** `outputTokens` counts deltas, not the provider's tokens. */
+  tokensEstimated: boolean;
+  tokensPerSecond?: number;
+  usage?: UiUsage;
+  /** A stopped answer: from the Stop to the end of the answer, in ms. */
+  stopMs?: number;
 }
 
 export interface UiProvider {
@@ -38,8 +67,8 @@ export interface UiProvider {
 export type HostMessage =
   | { type: 'snapshot'; messages: UiMessage[]; provider?: UiProvider; streaming: boolean }
   | { type: 'messageAdded'; message: UiMessage }
-  | { type: 'delta'; id: string; text?: string; reasoning?: string }
-  | { type: 'messageDone'; id: string; status: UiStatus; finishReason?: string; error?: UiError }
+  | { type: 'delta'; id: string; text?: string; reasoning?: string; stats?: UiStats }
+  | { type: 'messageDone'; id: string; status: UiStatus; finishReason?: string; error?: UiError; stats?: UiStats }
   | { type: 'provider'; provider?: UiProvider }
   | { type: 'focusInput' };
 
@@ -50,7 +79,7 @@ export type WebviewMessage =
   | { type: 'stop' }
   | { type: 'newChat' }
   | { type: 'selectProvider' }
-  | { type: 'setApiKey' }
+  | { type: 'setApiKey'; profileId?: string }
   | { type: 'retry' }
   | { type: 'insertAtCursor'; text: string }
   | { type: 'copy'; text: string };
@@ -74,15 +103,22 @@ const shaped = <M>(checks: Checks<M>): Check => (v) => isObject(v) && Object.ent
 
 const STATUSES: readonly UiStatus[] = ['streaming', 'done', 'cancelled', 'error'];
 const status: Check = (v) => STATUSES.includes(v as UiStatus);
-const uiError = shaped<UiError>({ kind: str, message: str, status: optional(num), retryable: bool, retryAfterMs: optional(num), hint: optional(str) });
+const uiError = shaped<UiError>({ kind: str, message: str, status: optional(num), retryable: bool, retryAfterMs: optional(num), hint: optional(str), profileId: optional(str) });
+const nonNegative: Check = (v) => num(v) && (v as number) >= 0;
+const uiUsage = shaped<UiUsage>({ inputTokens: optional(nonNegative), outputTokens: optional(nonNegative), totalTokens: optional(nonNegative) });
+const uiStats = shaped<UiStats>({
+  provider: optional(str), model: optional(str), firstTokenMs: optional(nonNegative), durationMs: nonNegative, outputTokens: nonNegative,
+  tokensEstimated: bool, tokensPerSecond: optional(nonNegative), usage: optional(uiUsage), stopMs: optional(nonNegative),
+});
 const uiMessage = shaped<UiMessage>({
   id: str, role: (v) => v === 'user' || v === 'assistant', text: str, reasoning: optional(str), status,
-  finishReason: optional(str), error: optional(uiError), model: optional(str),
+  finishReason: optional(str), error: optional(uiError), model: optional(str), stats: optional(uiStats),
 });
 const uiProvider = shaped<UiProvider>({ id: str, label: str, model: str, kind: str, isDemo: bool });
 
 const WEBVIEW: Table<WebviewMessage> = {
-  ready: {}, stop: {}, newChat: {}, selectProvider: {}, setApiKey: {}, retry: {},
+  ready: {}, stop: {}, newChat: {}, selectProvider: {}, retry: {},
+  setApiKey: { profileId: optional(str) },
   send: { text: str },
   insertAtCursor: { text: str },
   copy: { text: str },
@@ -91,8 +127,8 @@ const WEBVIEW: Table<WebviewMessage> = {
 const HOST: Table<HostMessage> = {
   snapshot: { messages: (v) => Array.isArray(v) && v.every(uiMessage), provider: optional(uiProvider), streaming: bool },
   messageAdded: { message: uiMessage },
-  delta: { id: str, text: optional(str), reasoning: optional(str) },
-  messageDone: { id: str, status, finishReason: optional(str), error: optional(uiError) },
+  delta: { id: str, text: optional(str), reasoning: optional(str), stats: optional(uiStats) },
+  messageDone: { id: str, status, finishReason: optional(str), error: optional(uiError), stats: optional(uiStats) },
   provider: { provider: optional(uiProvider) },
   focusInput: {},
 };
@@ -106,6 +142,11 @@ function guard<U extends { type: string }>(table: Table<U>, v: unknown): v is U 
 /** Runtime guard for what the webview posts: the host never trusts its shape. */
 export function isWebviewMessage(v: unknown): v is WebviewMessage {
   return guard(WEBVIEW, v);
+}
+
+/** A stored or posted chat message, checked field by field (the history keeps only these). */
+export function isUiMessage(v: unknown): v is UiMessage {
+  return uiMessage(v);
 }
 
 /** Runtime guard for what the host posts. */

@@ -1,7 +1,10 @@
 // The chat view's UI. A view of the host's state: it asks for a snapshot when it loads, then
 // applies deltas once per animation frame. Imports only shared/ and npm libraries.
 import { assertNever, isHostMessage, type HostMessage, type UiError, type UiMessage, type UiProvider, type WebviewMessage } from '../shared/protocol';
+import { Follow, type ScrollPos } from './follow';
+import { promptKeyAction } from './keys';
 import { StreamingMarkdown } from './markdown';
+import { speedLine } from './speedLine';
 
 declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void };
 const vscode = acquireVsCodeApi();
@@ -33,7 +36,8 @@ const scroller = h('main', { id: 'scroller' }, empty, list);
 const prompt = h('textarea', { id: 'prompt', rows: '1', placeholder: 'Ask anything… (Enter to send)', title: 'Enter sends, Shift+Enter adds a new line', 'aria-label': 'Message' });
 const sendBtn = button('Send', 'Send (Enter)', () => submit(), { id: 'send', class: 'primary' });
 const stopBtn = button('Stop', 'Stop the answer (Escape)', () => send({ type: 'stop' }), { id: 'stop', class: 'danger', hidden: '' });
-const composer = h('footer', { class: 'composer' }, prompt, h('div', { class: 'composer-buttons' }, stopBtn, sendBtn));
+const jumpBtn = button('\u2193 Jump to latest', 'Scroll to the newest text and follow it', () => jumpToLatest(), { id: 'jump', class: 'jump', hidden: '' });
+const composer = h('footer', { class: 'composer' }, jumpBtn, prompt, h('div', { class: 'composer-buttons' }, stopBtn, sendBtn));
 app.append(header, banner, scroller, composer);
 
 // ---- state ----------------------------------------------------------------------------------
@@ -43,6 +47,10 @@ interface View {
   body: HTMLElement;
   md?: StreamingMarkdown;
   reasoning?: HTMLElement;
+  /** The speed line (assistant messages). */
+  speed?: HTMLElement;
+  /** When `msg.stats` last arrived (performance.now()): the elapsed time keeps counting from it. */
+  statsAt: number;
   pendingText: string;
   pendingReasoning: string;
 }
@@ -50,7 +58,7 @@ const views = new Map<string, View>();
 let provider: UiProvider | undefined;
 let streaming = false;
 let frameQueued = false;
-let stick = true;
+const follow = new Follow();
 
 function setStreaming(on: boolean) {
   streaming = on;
@@ -72,7 +80,7 @@ function renderEmpty() {
 
 function errorBox(error: UiError): HTMLElement {
   const actions = h('div', { class: 'actions' }, button('Retry', 'Ask again', () => send({ type: 'retry' })));
-  if (error.kind === 'auth') actions.append(button('Set API key…', 'Set API key', () => send({ type: 'setApiKey' })));
+  if (error.kind === 'auth') actions.append(button('Set API key…', 'Set API key', () => send({ type: 'setApiKey', profileId: error.profileId })));
   actions.append(button('Select provider…', 'Select provider', () => send({ type: 'selectProvider' })));
   return h('div', { class: 'error', role: 'alert' },
     h('div', { class: 'error-message' }, error.message),
@@ -96,7 +104,9 @@ function finishView(v: View) {
   v.md?.finish();
   v.el.querySelector('.error')?.remove();
   v.el.querySelector('.message-actions')?.remove();
-  if (v.msg.status === 'cancelled') v.body.append(h('div', { class: 'note' }, 'Stopped.'));
+  renderSpeed(v);
+  // The speed line says "stopped in …"; an answer cut by a closed window has no stats and says it here.
+  if (v.msg.status === 'cancelled' && !v.msg.stats) v.body.append(h('div', { class: 'note' }, 'Stopped.'));
   if (v.msg.finishReason === 'length') v.body.append(h('div', { class: 'note' }, 'Cut off at the token limit.'));
   if (v.msg.finishReason === 'contentFilter') v.body.append(h('div', { class: 'note' }, 'Stopped by the provider\u2019s content filter.'));
   if (v.msg.error) v.el.append(errorBox(v.msg.error));
@@ -111,15 +121,23 @@ function addMessage(msg: UiMessage): View {
   const body = h('div', { class: 'content' });
   const el = h('article', { class: `message ${msg.role}`, 'data-status': msg.status, 'data-id': msg.id },
     h('div', { class: 'who' }, msg.role === 'user' ? 'You' : msg.model ?? 'Assistant'), body);
-  const v: View = { msg: { ...msg }, el, body, pendingText: '', pendingReasoning: '' };
+  const v: View = { msg: { ...msg }, el, body, statsAt: performance.now(), pendingText: '', pendingReasoning: '' };
   if (msg.role === 'user') {
     body.textContent = msg.text;
   } else {
     if (msg.reasoning) ensureReasoning(v).textContent = msg.reasoning;
     v.md = new StreamingMarkdown(body, addCodeButtons);
     if (msg.text) v.md.update(msg.text);
-    if (msg.status === 'streaming') el.setAttribute('aria-busy', 'true');
-    else finishView(v);
+    v.speed = h('div', { class: 'speed' });
+    el.append(v.speed);
+    if (msg.status === 'streaming') {
+      el.setAttribute('aria-busy', 'true');
+      renderSpeed(v);
+      ticking.add(v);
+      ticker ??= setInterval(tick, 250);
+    } else {
+      finishView(v);
+    }
   }
   views.set(msg.id, v);
   list.append(el);
@@ -150,7 +168,35 @@ function frame() {
       v.pendingText = '';
     }
   }
-  if (stick) scrollSoon();
+  if (follow.following) scrollSoon();
+}
+
+const ticking = new Set<View>();
+let ticker: ReturnType<typeof setInterval> | undefined;
+
+/** The speed line, from the latest stats; while streaming the elapsed time counts on between deltas. */
+function renderSpeed(v: View) {
+  if (!v.speed) return;
+  const live = v.msg.status === 'streaming';
+  const text = speedLine(v.msg.stats, v.msg.status, live ? (v.msg.stats?.durationMs ?? 0) + performance.now() - v.statsAt : undefined);
+  if (v.speed.textContent !== text) v.speed.textContent = text;
+  v.speed.hidden = !text;
+  // Screen readers hear the finished line once, not a clock ticking inside the live region.
+  if (live) v.speed.setAttribute('aria-hidden', 'true');
+  else v.speed.removeAttribute('aria-hidden');
+}
+
+/** A few times a second (not every frame): the streaming speed lines. */
+function tick() {
+  for (const v of ticking) {
+    if (v.msg.status === 'streaming' && views.get(v.msg.id) === v) renderSpeed(v);
+    else ticking.delete(v);
+  }
+  if (follow.following && ticking.size) scrollSoon(); // the line may have wrapped onto one more row
+  if (!ticking.size && ticker !== undefined) {
+    clearInterval(ticker);
+    ticker = undefined;
+  }
 }
 
 let scrollQueued = false;
@@ -163,9 +209,22 @@ function scrollSoon() {
   scrollQueued = true;
   requestAnimationFrame(() => {
     scrollQueued = false;
-    if (stick) scroller.scrollTop = scroller.scrollHeight;
+    if (follow.following) toBottom();
   });
 }
+
+function toBottom() {
+  scroller.scrollTop = scroller.scrollHeight;
+  follow.placed(scroller.scrollTop); // where it landed (clamped): its scroll event is ours, not the user's
+}
+
+function jumpToLatest() {
+  follow.resume();
+  jumpBtn.hidden = true;
+  toBottom();
+}
+
+const scrollPos = (): ScrollPos => ({ top: scroller.scrollTop, height: scroller.scrollHeight, client: scroller.clientHeight });
 
 let lastFrameAt = 0;
 /**
@@ -196,13 +255,15 @@ function handle(m: HostMessage) {
       for (const msg of m.messages) addMessage(msg);
       setStreaming(m.streaming);
       renderProvider();
-      stick = true;
+      follow.resume();
+      jumpBtn.hidden = true;
       queueFrame();
       return;
     case 'messageAdded':
       addMessage(m.message);
       if (m.message.status === 'streaming') setStreaming(true);
-      stick = true;
+      follow.resume();
+      jumpBtn.hidden = true;
       queueFrame();
       return;
     case 'delta': {
@@ -210,6 +271,10 @@ function handle(m: HostMessage) {
       if (!v) return;
       v.pendingText += m.text ?? '';
       v.pendingReasoning += m.reasoning ?? '';
+      if (m.stats) {
+        v.msg.stats = m.stats; // shown by the ticker, not every frame
+        v.statsAt = performance.now();
+      }
       queueFrame();
       return;
     }
@@ -220,6 +285,7 @@ function handle(m: HostMessage) {
       v.msg.status = m.status;
       v.msg.finishReason = m.finishReason;
       v.msg.error = m.error;
+      if (m.stats) v.msg.stats = m.stats;
       finishView(v);
       setStreaming(false);
       queueFrame();
@@ -241,6 +307,7 @@ function handle(m: HostMessage) {
 function autosize() {
   prompt.style.height = 'auto';
   prompt.style.height = `${Math.min(prompt.scrollHeight, 200)}px`;
+  if (follow.following) scrollSoon(); // a taller composer must not hide the newest text
 }
 
 function submit() {
@@ -252,18 +319,38 @@ function submit() {
 }
 
 prompt.addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+  const action = promptKeyAction(e, streaming);
+  if (action === 'send') {
     e.preventDefault();
     submit();
-  } else if (e.key === 'Escape' && streaming) {
+  } else if (action === 'stop') {
     e.preventDefault();
     send({ type: 'stop' });
   }
 });
 prompt.addEventListener('input', autosize);
 scroller.addEventListener('scroll', () => {
-  stick = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+  jumpBtn.hidden = follow.scrolled(scrollPos(), performance.now());
 }, { passive: true });
+// The user's gestures: only a scroll up that follows one of them stops following (see Follow).
+// An upward one stops it before its scroll lands.
+const gesture = () => follow.input(performance.now());
+const movedUp = () => {
+  follow.userMovedUp(scrollPos(), performance.now());
+  jumpBtn.hidden = follow.following;
+};
+const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
+scroller.addEventListener('wheel', (e) => (e.deltaY < 0 ? movedUp() : gesture()), { passive: true });
+scroller.addEventListener('touchstart', gesture, { passive: true });
+scroller.addEventListener('touchmove', gesture, { passive: true });
+// A press on the scrollbar (right of the content box) grabs it to go up; any other press may start a drag.
+scroller.addEventListener('pointerdown', (e) => (e.target === scroller && e.offsetX >= scroller.clientWidth ? movedUp() : gesture()));
+window.addEventListener('pointermove', (e) => { if (e.buttons) gesture(); }, { passive: true });
+window.addEventListener('keydown', (e) => {
+  if (e.target === prompt) return; // typing a question scrolls nothing
+  if (UP_KEYS.has(e.key) || (e.key === ' ' && e.shiftKey)) movedUp();
+  else gesture();
+});
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (isHostMessage(e.data)) handle(e.data);
