@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createApi, type AskLlmApi } from './api';
 import { hintFor } from './core/errors';
 import { labelOf } from './core/profiles';
+import { Review } from './host/review';
 import { AskCommand, askResult } from './host/askCommand';
 import type { ChatDeps } from './host/chatDeps';
 import { ChatViewProvider } from './host/chatView';
@@ -52,8 +53,9 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
     setBusy: (source, busy) => status.setBusy(source, busy),
   };
   const chat = new ChatViewProvider(context, chatDeps);
+  const review = new Review();
   const ask = new AskCommand({
-    api, config, log, status,
+    api, config, log, status, review,
     askInChat: async (prompt) => {
       await chat.reveal();
       return askResult(await chat.ask(prompt));
@@ -61,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
   });
 
   context.subscriptions.push(
-    log, config, status, keysChanged, providerChanged, chat, ask,
+    log, config, status, keysChanged, providerChanged, chat, ask, review,
     config.onDidChange(showProvider),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat),
     vscode.commands.registerCommand('askLlm.ask', (args?: unknown) => ask.run(args)),

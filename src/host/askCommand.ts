@@ -6,7 +6,9 @@ import { foldAnswer, type Outcome, type Sink } from '../core/answer';
 import { continuationMessages, continuationMode, withoutSeam } from '../core/continuation';
 import type { ChatMessage, LlmErrorInfo, ProviderProfile } from '../core/types';
 import type { Config } from './config';
+import { AnswerShaper } from '../core/shape';
 import { DocumentWriter, isReadOnly, type DocumentRange } from './documentSink';
+import type { Review } from './review';
 import type { StatusBar } from './statusBar';
 
 export type AskTarget = 'cursor' | 'selection' | 'chat' | 'newDocument';
@@ -47,6 +49,7 @@ export interface AskDeps {
   config: Config;
   log: vscode.LogOutputChannel;
   status: StatusBar;
+  review: Review;
   askInChat(prompt: string): Promise<AskResult>;
 }
 
@@ -71,9 +74,46 @@ function combine(parts: AskResult[]): AskResult {
   return { text: parts.map((p) => p.text).join('\n'), finishReason: worst.finishReason, ...(worst.error ? { error: worst.error } : {}), parts };
 }
 
-async function openNewDocument(): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: '' });
+async function openNewDocument(language = 'markdown'): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ language, content: '' });
   return vscode.window.showTextDocument(doc);
+}
+
+/** Info strings models put on fences that are not VS Code language ids. */
+const FENCE_LANGUAGES: Record<string, string> = {
+  py: 'python', python3: 'python', js: 'javascript', jsx: 'javascriptreact', ts: 'typescript', tsx: 'typescriptreact',
+  sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', shell: 'shellscript', console: 'shellscript',
+  yml: 'yaml', md: 'markdown', 'c++': 'cpp', cxx: 'cpp', 'c#': 'csharp', cs: 'csharp', golang: 'go', rs: 'rust',
+  kt: 'kotlin', rb: 'ruby', ps1: 'powershell', text: 'plaintext', txt: 'plaintext', jsonc: 'jsonc', vue: 'vue', proto: 'proto3',
+};
+
+/** The VS Code language of a fence's info string, if VS Code knows it. */
+async function languageOfFence(tag: string | undefined): Promise<string | undefined> {
+  if (!tag) return undefined;
+  const id = FENCE_LANGUAGES[tag.toLowerCase()] ?? tag.toLowerCase();
+  return (await vscode.languages.getLanguages()).includes(id) ? id : undefined;
+}
+
+/** How the answer goes in at `position`: unfenced unless the document is Markdown; later lines indented like the cursor's. */
+function shaperAt(doc: vscode.TextDocument, position: vscode.Position | undefined, onNotOneBlock?: (opening: string) => void): AnswerShaper {
+  let indent = '';
+  if (position) {
+    const line = doc.lineAt(position.line).text;
+    const lead = /^[ \t]*/.exec(line)![0];
+    indent = position.character >= lead.length ? lead : line.slice(0, position.character);
+  }
+  return new AnswerShaper({ unfence: doc.languageId !== 'markdown', indent, onNotOneBlock });
+}
+
+/** A range of a document as the fold's sink, through code-aware shaping. */
+function shapedSink(writer: DocumentWriter, range: DocumentRange, shaper: AnswerShaper): Sink {
+  return {
+    write: (batch) => writer.push(range, shaper.push(batch.text)),
+    finish: (o) => {
+      writer.push(range, shaper.flush());
+      return range.finish(o);
+    },
+  };
 }
 
 /** An answer in a document that ended early, kept (with its writer, which still follows edits) for Continue. */
@@ -85,6 +125,8 @@ interface CutAnswer {
   text: string;
   writer: DocumentWriter;
   range: DocumentRange;
+  /** The continuation goes on in the same shape (inside the same code block, indented alike). */
+  shaper: AnswerShaper;
 }
 
 /** `askLlm.ask`, `askLlm.continue` and `askLlm.stop` for the editor surfaces. */
@@ -139,8 +181,7 @@ export class AskCommand implements vscode.Disposable {
     }
     // The primary selection goes along as context, from the palette and from other callers alike (DESIGN.md).
     const messages: ChatMessage[] = [{ role: 'user', content: withSelection(prompt!, editor) }];
-    if (!editor) editor = await openNewDocument();
-    const position = editor.selection.isEmpty ? editor.selection.active : editor.selection.end;
+    const position = editor && (editor.selection.isEmpty ? editor.selection.active : editor.selection.end);
     return this.stream(profile, messages, editor, position, interactive ? { prompt: messages[0].content, target: 'newDocument' } : undefined);
   }
 
@@ -197,7 +238,14 @@ export class AskCommand implements vscode.Disposable {
       // An edit inside what a range already wrote stops that range's stream; the others go on.
       onTouched: (range) => parts[ranges.indexOf(range)]?.abort(),
     });
+    const originals = selections.map((sel) => doc.getText(sel));
     const ranges = selections.map((sel) => writer.range({ start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end) }, true));
+    // Fences come back at a range's start when its answer was not one code block after all.
+    const sinks = ranges.map((range) => shapedSink(writer, range, new AnswerShaper({
+      unfence: doc.languageId !== 'markdown',
+      indent: '',
+      onNotOneBlock: (opening) => range.prepend(opening),
+    })));
     // The selections would grow over the streaming text (one keystroke would replace all of it):
     // leave a cursor at the start of each instead.
     editor.selections = selections.map((sel) => new vscode.Selection(sel.start, sel.start));
@@ -211,7 +259,7 @@ export class AskCommand implements vscode.Disposable {
           const progressOf = progressSink(progress);
           outcomes = await Promise.all(selections.map((sel, i) => {
             const messages: ChatMessage[] = [{ role: 'user', content: withSelection(prompt, editor, sel) }];
-            return foldAnswer(this.deps.api.streamEvents(messages, { provider: profile.id, signal: parts[i].signal }), [ranges[i], progressOf], {
+            return foldAnswer(this.deps.api.streamEvents(messages, { provider: profile.id, signal: parts[i].signal }), [sinks[i], progressOf], {
               onSinkError: (err) => this.deps.log.error(`editor sink: ${String(err)}`),
             });
           }));
@@ -224,19 +272,27 @@ export class AskCommand implements vscode.Disposable {
       this.deps.status.setBusy('editor', false);
     }
     const results = outcomes.map((o) => (closed && !o.error ? { text: o.text, finishReason: 'cancelled' as const } : askResult(o)));
+    // Review: Keep or Undo on each range an answer replaced.
+    if (!closed) this.deps.review.add(doc, ranges.flatMap((r, i) => (r.written > 0 ? [{ span: r.span, original: originals[i] }] : [])));
     const firstError = results.find((r) => r.error);
     if (firstError?.error && !closed) this.notify(firstError.error, profile, undefined);
     return results.length === 1 ? results[0] : combine(results);
   }
 
-  /** `retryArgs`: how a Retry button re-runs an interactive ask (non-interactive callers retry themselves). */
-  private async stream(profile: ProviderProfile, messages: ChatMessage[], editor: vscode.TextEditor, position: vscode.Position, retryArgs: AskArgs | undefined): Promise<AskResult> {
+  /**
+   * One answer into a document: at `position` of `editor`, or (no editor) into a new untitled
+   * document opened once the answer's first line tells its language. Code-aware: see AnswerShaper.
+   * `retryArgs`: how a Retry button re-runs an interactive ask (non-interactive callers retry themselves).
+   */
+  private async stream(profile: ProviderProfile, messages: ChatMessage[], editor: vscode.TextEditor | undefined, position: vscode.Position | undefined, retryArgs: AskArgs | undefined): Promise<AskResult> {
     const ctl = new AbortController();
     this.runs.add(ctl);
     this.deps.status.setBusy('editor', true);
     let closedQuietly = false;
+    let relabeling = false;
     const events = {
       onClosed: () => {
+        if (relabeling) return; // a language change reads as close + open
         if (this.cut?.writer === writer) this.forgetCut();
         if (!this.runs.has(ctl)) return; // closed after the answer ended (the writer was kept for Continue)
         closedQuietly = true;
@@ -247,21 +303,56 @@ export class AskCommand implements vscode.Disposable {
         moving = moveToNewDocument();
       },
     };
-    let writer = new DocumentWriter(editor, editor.document, events);
-    const offset = editor.document.offsetAt(position);
-    let range = writer.range({ start: offset, end: offset });
+    let writer: DocumentWriter | undefined;
+    let range: DocumentRange | undefined;
+    let shaper: AnswerShaper | undefined;
+    // The fences come back at the start when the answer was not one code block after all.
+    const restoreOpening = (opening: string) => range!.prepend(opening);
+    const place = (ed: vscode.TextEditor, offset: number, at: vscode.Position | undefined) => {
+      writer = new DocumentWriter(ed, ed.document, events);
+      range = writer.range({ start: offset, end: offset });
+      shaper = shaperAt(ed.document, at, restoreOpening);
+    };
+    if (editor) place(editor, editor.document.offsetAt(position!), position);
+    // A new document: the answer's start waits here until its first line tells the language.
+    let head = '';
+    let opening: Promise<void> | undefined;
+    const openFor = async (language: string | undefined) => {
+      const ed = await openNewDocument(language);
+      place(ed, 0, undefined);
+      const text = head;
+      head = '';
+      writer!.push(range!, shaper!.push(text));
+    };
     // The sink the fold sees stays the same when the answer moves to a new document.
     let moving: Promise<void> | undefined;
     const documentSink: Sink = {
-      write: (batch) => range.write(batch),
-      finish: async () => {
+      write: (batch) => {
+        if (writer) return writer.push(range!, shaper!.push(batch.text));
+        head += batch.text;
+        if (opening) return;
+        const probe = new AnswerShaper({ unfence: true, indent: '' });
+        probe.push(head);
+        if (probe.decided) opening = languageOfFence(probe.language).then(openFor);
+      },
+      finish: async (o) => {
+        if (!opening && head) opening = openFor(undefined);
+        await opening;
+        if (!writer) return; // nothing arrived: no document to open
+        writer.push(range!, shaper!.flush());
         await moving;
-        await writer.settle();
+        await range!.finish(o);
+        // The answer was not one code block after all: the new document is Markdown again.
+        if (!editor && shaper!.language === undefined && writer.document.languageId !== 'markdown') {
+          relabeling = true;
+          await vscode.languages.setTextDocumentLanguage(writer.document, 'markdown');
+          relabeling = false;
+        }
       },
     };
     const moveToNewDocument = async () => {
       void vscode.window.showWarningMessage('Ask LLM: the document is read-only; the answer continues in a new document.');
-      const old = writer;
+      const old = writer!;
       const next = await openNewDocument();
       // Pieces kept arriving in the old range meanwhile: take them all only now.
       writer = new DocumentWriter(next, next.document, events);
@@ -282,12 +373,12 @@ export class AskCommand implements vscode.Disposable {
             [documentSink, progressSink(progress)],
             { onSinkError: (err) => this.deps.log.error(`editor sink: ${String(err)}`) },
           );
-          this.deps.log.info(`editor: ${outcome.text.length} chars in ${writer.edits} edit(s), one undo step`);
-          kept = !closedQuietly && this.keepIfCut(outcome, { profile, messages, text: outcome.text, writer, range });
+          this.deps.log.info(`editor: ${outcome.text.length} chars in ${writer?.edits ?? 0} edit(s), one undo step`);
+          kept = !closedQuietly && !!writer && this.keepIfCut(outcome, { profile, messages, text: outcome.text, writer, range: range!, shaper: shaper! });
         },
       );
     } finally {
-      if (!kept) writer.dispose();
+      if (!kept) writer?.dispose();
       this.runs.delete(ctl);
       this.deps.status.setBusy('editor', false);
     }
@@ -345,6 +436,7 @@ export class AskCommand implements vscode.Disposable {
     this.deps.status.setBusy('editor', true);
     cut.writer.newUndoStep();
     const range = cut.writer.range({ start: cut.range.span.end, end: cut.range.span.end });
+    const sink = shapedSink(cut.writer, range, cut.shaper);
     const closing = vscode.workspace.onDidCloseTextDocument((d) => {
       if (d === cut.writer.document) ctl.abort();
     });
@@ -355,7 +447,7 @@ export class AskCommand implements vscode.Disposable {
         async (progress, token) => {
           token.onCancellationRequested(() => ctl.abort());
           const events = this.deps.api.streamEvents(messages, { provider: cut.profile.id, signal: ctl.signal, continuation: mode === 'native' });
-          outcome = await foldAnswer(withoutSeam(events, cut.text), [range, progressSink(progress)], {
+          outcome = await foldAnswer(withoutSeam(events, cut.text), [sink, progressSink(progress)], {
             onSinkError: (err) => this.deps.log.error(`editor sink: ${String(err)}`),
           });
           this.deps.log.info(`editor: continued with ${outcome.text.length} chars (${mode}) in ${cut.writer.edits} edit(s) so far`);

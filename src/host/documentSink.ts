@@ -4,16 +4,32 @@ import { shiftSpanAll, type OffsetChange, type Span } from '../core/textPosition
 
 const normalizeEol = (s: string) => s.replace(/\r\n/g, '\n');
 
+/** The mark on text while it streams in (it grows with the text; gone when the answer ends). */
+let streamingMark: vscode.TextEditorDecorationType | undefined;
+function streamingDecoration(): vscode.TextEditorDecorationType {
+  streamingMark ??= vscode.window.createTextEditorDecorationType({
+    backgroundColor: new vscode.ThemeColor('diffEditor.insertedTextBackground'),
+    overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Left,
+    rangeBehavior: vscode.DecorationRangeBehavior.OpenOpen,
+  });
+  return streamingMark;
+}
+
 /** One range of a document that an answer streams into. */
 export class DocumentRange implements Sink {
   /** Text not yet in the document. */
   pending = '';
+  /** Text not yet in the document that goes before what the range holds. */
+  pendingPrefix = '';
   /** The first write replaces the range's original text (a selection being rewritten). */
   replacePending: boolean;
   /** Characters of the answer that reached the document. */
   written = 0;
   /** The user edited inside what this range had written (its owner may stop its stream). */
   touched = false;
+  /** Its answer ended: no longer marked as streaming. */
+  done = false;
 
   constructor(private readonly writer: DocumentWriter, public span: Span, replace: boolean) {
     this.replacePending = replace && span.end > span.start;
@@ -23,9 +39,16 @@ export class DocumentRange implements Sink {
     if (batch.text) this.writer.push(this, batch.text);
   }
 
+  /** Puts `text` before what the range holds (the fence of an answer that was not one code block). */
+  prepend(text: string): void {
+    this.writer.push(this, text, true);
+  }
+
   /** Waits until everything written to this range is in the document (or the document is gone). */
-  finish(_outcome?: Outcome): Promise<void> {
-    return this.writer.settle();
+  async finish(_outcome?: Outcome): Promise<void> {
+    await this.writer.settle();
+    this.done = true;
+    this.writer.decorate();
   }
 }
 
@@ -33,6 +56,8 @@ interface Part {
   range: DocumentRange;
   text: string;
   replace: boolean;
+  /** Goes before the range's text. */
+  prefix?: boolean;
   /** Where the edit goes, in the document before it. */
   offset: number;
   length: number;
@@ -68,6 +93,7 @@ export class DocumentWriter implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   /** How many edits reached the document (for the log: far fewer than tokens). */
   edits = 0;
+  private decorated = 0;
   rejected = false;
 
   constructor(private editor: vscode.TextEditor | undefined, readonly document: vscode.TextDocument, private readonly events: DocumentWriterEvents) {
@@ -103,9 +129,11 @@ export class DocumentWriter implements vscode.Disposable {
     return this.closed || this.document.isClosed;
   }
 
-  push(range: DocumentRange, text: string): void {
+  push(range: DocumentRange, text: string, prefix = false): void {
     if (!text || this.isClosed) return;
-    range.pending += text;
+    if (prefix && !range.replacePending) range.pendingPrefix += text;
+    else if (prefix) range.pending = text + range.pending;
+    else range.pending += text;
     if (!this.rejected) this.kick();
   }
 
@@ -119,14 +147,14 @@ export class DocumentWriter implements vscode.Disposable {
   takePending(): string {
     let text = '';
     for (const r of this.ranges) {
-      text += r.pending;
-      r.pending = '';
+      text += r.pendingPrefix + r.pending;
+      r.pending = r.pendingPrefix = '';
     }
     return text;
   }
 
   private hasPending(): boolean {
-    return this.ranges.some((r) => r.pending);
+    return this.ranges.some((r) => r.pending || r.pendingPrefix);
   }
 
   private kick(): void {
@@ -140,6 +168,10 @@ export class DocumentWriter implements vscode.Disposable {
   private takeParts(): Part[] {
     const parts: Part[] = [];
     for (const range of this.ranges) {
+      // A prefix goes in first: at the same offset as the range's end (an empty range), the
+      // builder's order is the document's order.
+      if (range.pendingPrefix) parts.push({ range, text: range.pendingPrefix, replace: false, prefix: true, offset: range.span.start, length: 0 });
+      range.pendingPrefix = '';
       if (!range.pending) continue;
       const replace = range.replacePending;
       const { start, end } = range.span;
@@ -219,7 +251,10 @@ export class DocumentWriter implements vscode.Disposable {
       }
       this.expected = undefined;
       if (!ok) {
-        for (const p of parts) p.range.pending = p.text + p.range.pending;
+        for (const p of [...parts].reverse()) {
+          if (p.prefix) p.range.pendingPrefix = p.text + p.range.pendingPrefix;
+          else p.range.pending = p.text + p.range.pending;
+        }
         // A changed version means the user's edit won the race: retry at the new places.
         // An unchanged one, with the editor still there, means the document refuses edits.
         if (doc.version === version && this.editor) {
@@ -234,6 +269,7 @@ export class DocumentWriter implements vscode.Disposable {
       }
       this.first = false;
       this.edits++;
+      if (performance.now() - this.decorated > 100) this.decorate();
       if (followEnd) {
         const end = doc.positionAt(last.range.span.end);
         editor.revealRange(new vscode.Range(end, end), vscode.TextEditorRevealType.Default);
@@ -258,22 +294,33 @@ export class DocumentWriter implements vscode.Disposable {
     }
   }
 
+  /** Marks the ranges still streaming (about ten times a second; the mark grows with the text between). */
+  decorate(): void {
+    this.decorated = performance.now();
+    const editor = this.isClosed ? undefined : this.liveEditor();
+    if (!editor) return;
+    const doc = this.document;
+    const live = this.ranges.filter((r) => !r.done && r.span.end > r.span.start);
+    editor.setDecorations(streamingDecoration(), live.map((r) => new vscode.Range(doc.positionAt(r.span.start), doc.positionAt(r.span.end))));
+  }
+
   dispose(): void {
     for (const s of this.subs) s.dispose();
+    for (const r of this.ranges) r.done = true;
+    this.decorate();
   }
 }
 
 /** The change event of our own edit: one change per part, at its place, with its text. */
 function matchOwn(parts: Part[], changes: readonly vscode.TextDocumentContentChangeEvent[]): Array<Part & { stored: number }> | undefined {
   if (changes.length !== parts.length) return undefined;
-  const sorted = [...changes].sort((a, b) => a.rangeOffset - b.rangeOffset);
-  const byOffset = [...parts].sort((a, b) => a.offset - b.offset);
+  const left = [...changes];
   const out: Array<Part & { stored: number }> = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const c = sorted[i];
-    const p = byOffset[i];
-    if (c.rangeOffset !== p.offset || c.rangeLength !== p.length || normalizeEol(c.text) !== normalizeEol(p.text)) return undefined;
-    out.push({ ...p, stored: c.text.length });
+  for (const p of parts) {
+    const i = left.findIndex((c) => c.rangeOffset === p.offset && c.rangeLength === p.length && normalizeEol(c.text) === normalizeEol(p.text));
+    if (i < 0) return undefined;
+    out.push({ ...p, stored: left[i].text.length });
+    left.splice(i, 1);
   }
   return out;
 }
@@ -281,6 +328,11 @@ function matchOwn(parts: Part[], changes: readonly vscode.TextDocumentContentCha
 /** A document the user cannot write to (a read-only file system, an output or git view). */
 export function isReadOnly(doc: vscode.TextDocument): boolean {
   if (doc.isUntitled) return false;
+  if (doc.uri.scheme === 'vscode-notebook-cell') {
+    // A cell is as writable as its notebook.
+    const nb = vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document === doc));
+    return !!nb && !nb.isUntitled && vscode.workspace.fs.isWritableFileSystem(nb.uri.scheme) === false;
+  }
   if (['output', 'git', 'vscode-scm', 'debug', 'vscode-userdata-sync'].includes(doc.uri.scheme)) return true;
   return vscode.workspace.fs.isWritableFileSystem(doc.uri.scheme) === false;
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 
 /**
  * One status-bar item: the active provider when idle (click to switch), a spinner while any answer
- * streams (click to stop). Also keeps the `askLlm.streaming` context key for keybindings.
+ * streams (click to stop). Also keeps the `askLlm.streaming` and `askLlm.streamingInEditor` context keys for keybindings.
  */
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('askLlm.status', vscode.StatusBarAlignment.Right, 100);
@@ -37,6 +37,8 @@ export class StatusBar implements vscode.Disposable {
   private render(): void {
     const streaming = this.streaming;
     void vscode.commands.executeCommand('setContext', 'askLlm.streaming', streaming);
+    // Escape in the editor stops only while an answer streams into an editor.
+    void vscode.commands.executeCommand('setContext', 'askLlm.streamingInEditor', this.busy.has('editor'));
     this.item.text = streaming ? '$(loading~spin) Ask LLM' : this.idleText;
     this.item.tooltip = streaming ? 'Ask LLM is streaming an answer (click to stop)' : this.idleTooltip;
     this.item.command = streaming ? 'askLlm.stop' : 'askLlm.selectProvider';

@@ -172,7 +172,9 @@ export const scenarios = [
     await page.waitForTimeout(1500);
     assert.doesNotMatch(await page.locator('.statusbar').innerText(), /characters selected/, 'the streaming text is not left selected');
     await ctx.shot('9-rewrite-two-selections-streaming');
-    await palette(page, 'Ask LLM: Stop');
+    // Escape in the editor stops both (the two cursors left over the answers do not keep it).
+    await lines.click();
+    await page.keyboard.press('Escape');
     await page.locator('.statusbar-item', { hasText: 'synth-slow' }).waitFor({ timeout: T });
     const ids = rewrites.map((r) => r.id);
     for (let i = 0; i < 50; i++) {
@@ -182,6 +184,15 @@ export const scenarios = [
     }
     const log = await serverLog(ctx);
     assert.ok(ids.every((id) => log.find((r) => r.id === id)?.clientAborted), 'Stop closed both connections');
+    // Review: each rewritten range offers Keep and Undo; Undo puts back that selection only.
+    const undo = page.locator('.codelens-decoration a', { hasText: 'Undo' });
+    await page.waitForFunction(() => document.querySelectorAll('.codelens-decoration a').length >= 4, null, { timeout: T });
+    assert.equal(await page.locator('.codelens-decoration a', { hasText: 'Keep' }).count(), 2);
+    await ctx.shot('9b-rewrite-keep-undo');
+    await undo.first().click();
+    await lines.filter({ hasText: /(first|second): alpha/ }).waitFor({ timeout: T });
+    assert.equal(await page.locator('.codelens-decoration a', { hasText: 'Undo' }).count(), 1, 'the other range is still under review');
+    await ctx.shot('9c-rewrite-one-undone');
   }],
 
   ['Continue: an answer cut at the token limit carries on right after its text', async (ctx) => {

@@ -1,6 +1,9 @@
 // Ask LLM writing into documents, inside the real extension host: exact text at the cursor, one
 // undo step, the user's edits during the stream, Stop, a closed document, errors.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AskLlmApi } from '../../src/api';
 import type { ProviderProfile } from '../../src/core/types';
@@ -270,6 +273,103 @@ describe('askLlm.ask into the editor', function () {
     assert.equal(doc?.languageId, 'markdown');
     assert.equal(doc?.getText(), expectedText('deepseek-reasoning.sse'));
     assert.equal(result.text, expectedText('deepseek-reasoning.sse'));
+  });
+
+  it('code-aware: one fenced block goes in without its fences (as it streams), later lines indented like the cursor; one undo', async () => {
+    await useProvider('/say/200/v1');
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: 'def f(x):\n    \n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 4, 1, 4);
+    const answer = '```python\nif x:\n    return "你好 🌏"\n\nreturn None\n```\n';
+    const seen: string[] = [];
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === doc) seen.push(doc.getText());
+    });
+    const result = await ask({ prompt: `say:${answer}`, target: 'cursor' });
+    sub.dispose();
+    assert.equal(result.text, answer, 'the result is the answer as the model wrote it');
+    assert.equal(doc.getText(), 'def f(x):\n    if x:\n        return "你好 🌏"\n\n    return None\n');
+    assert.ok(seen.every((t) => !t.includes('`')), 'no fence ever appeared in the document');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), 'def f(x):\n    \n');
+  });
+
+  it('code-aware: text after the block means it was not one block; the fences come back, one undo', async () => {
+    await useProvider('/say/200/v1');
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: 'x = 0\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const answer = '```python\nx = 1\n```\n\nThat sets x.';
+    await ask({ prompt: `say:${answer}`, target: 'cursor' });
+    assert.equal(doc.getText(), `x = 0\n${answer}`);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), 'x = 0\n');
+  });
+
+  it('target newDocument: one fenced block opens in its language, without fences', async () => {
+    await useProvider('/say/200/v1');
+    const result = await ask({ prompt: 'say:```py\nprint("hi")\n```', target: 'newDocument' });
+    assert.equal(result.finishReason, 'stop');
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.languageId, 'python');
+    assert.equal(doc?.getText(), 'print("hi")');
+  });
+
+  it('review: each rewritten range offers Keep and Undo; Undo puts back that range only, Keep clears it', async () => {
+    await useProvider('/echo/400/1/v1');
+    const editor = await openDoc('one\ntwo\nthree', 0);
+    const doc = editor.document;
+    editor.selections = [new vscode.Selection(0, 0, 0, 3), new vscode.Selection(2, 0, 2, 5)];
+    await ask({ prompt: 'Rewrite', target: 'selection' });
+    assert.equal(doc.getText(), '«rewritten:one»\ntwo\n«rewritten:three»');
+    const lenses = async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)).filter((l) => l.command?.command.startsWith('askLlm.'));
+    let found = await lenses();
+    assert.deepEqual(found.map((l) => [l.range.start.line, l.command?.command]).sort(), [[0, 'askLlm.keepAnswer'], [0, 'askLlm.undoAnswer'], [2, 'askLlm.keepAnswer'], [2, 'askLlm.undoAnswer']]);
+    const undo = found.find((l) => l.range.start.line === 2 && l.command?.command === 'askLlm.undoAnswer')!;
+    await vscode.commands.executeCommand(undo.command!.command, ...(undo.command!.arguments ?? []));
+    assert.equal(doc.getText(), '«rewritten:one»\ntwo\nthree', 'only the second range is back to its original');
+    found = await lenses();
+    assert.deepEqual(found.map((l) => l.range.start.line), [0, 0]);
+    const keep = found.find((l) => l.command?.command === 'askLlm.keepAnswer')!;
+    await vscode.commands.executeCommand(keep.command!.command, ...(keep.command!.arguments ?? []));
+    assert.equal((await lenses()).length, 0);
+    assert.equal(doc.getText(), '«rewritten:one»\ntwo\nthree');
+  });
+
+  it('a notebook cell: Ask LLM in the cell editor streams into that cell', async () => {
+    await useProvider('/say/200/v1');
+    const nb = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'a = 1\n', 'python'),
+    ]));
+    await vscode.window.showNotebookDocument(nb, { selections: [new vscode.NotebookRange(0, 1)] });
+    await vscode.commands.executeCommand('notebook.cell.edit');
+    const cell = nb.cellAt(0).document;
+    await until(() => vscode.window.activeTextEditor?.document === cell, 'the cell editor to have focus');
+    vscode.window.activeTextEditor!.selection = new vscode.Selection(1, 0, 1, 0);
+    const result = await ask({ prompt: 'say:```python\nb = 2\n```', target: 'cursor' });
+    assert.equal(result.finishReason, 'stop');
+    assert.equal(cell.getText(), 'a = 1\nb = 2');
+  });
+
+  it('the file changes on disk mid-stream, or its editor is hidden: the answer still lands whole, no error', async () => {
+    await useProvider('/synth/300/400/v1');
+    const file = path.join(os.tmpdir(), `askllm-disk-${process.pid}-${Date.now()}.md`);
+    fs.writeFileSync(file, 'on disk\n');
+    const doc = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const running = ask({ prompt: 'hi', target: 'cursor' });
+    await until(() => doc.getText().length > 40, 'the first text');
+    fs.writeFileSync(file, 'changed by someone else\n');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'another', language: 'plaintext' }), editor.viewColumn);
+    const result = await running;
+    assert.equal(result.finishReason, 'stop');
+    assert.equal(result.error, undefined);
+    assert.equal(doc.getText(), `on disk\n${synthText(300)}`, 'the answer is whole in the document, which keeps it (dirty) until the user decides');
+    assert.ok(doc.isDirty);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    fs.rmSync(file, { force: true });
   });
 
   it('target chat answers in the side-bar chat and resolves with the text', async () => {

@@ -280,6 +280,12 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
       await streamOpenAiChunks(res, tokenize(text), Number(parts[1]), rec.body);
       return;
     }
+    if (route === 'say') {
+      // The answer is whatever the last user message has after "say:" (fences, indentation, prose…).
+      const msg = lastUserMessage(rec.body);
+      await streamOpenAiChunks(res, tokenize(msg.slice(msg.indexOf('say:') + 4)), Number(parts[1]), rec.body);
+      return;
+    }
     if (route === 'synth' || route === 'demo') {
       const text = route === 'synth' ? synthText(Number(parts[1])) : demoAnswer(lastUserMessage(rec.body));
       const perSecond = route === 'synth' ? Number(parts[2]) : 60;
