@@ -147,6 +147,7 @@ export const scenarios = [
     const { page } = ctx;
     await palette(page, 'Ask LLM: Select Provider…');
     await quickInput(page, 'Slow replay', 'Slow replay');
+    await page.locator('.statusbar-item', { hasText: 'synth-slow' }).waitFor({ timeout: T });
     await openFile(page, 'notes.md');
     const lines = page.locator('.monaco-editor .view-lines').first();
     await lines.click();
@@ -190,8 +191,9 @@ export const scenarios = [
     assert.equal(await page.locator('.codelens-decoration a', { hasText: 'Keep' }).count(), 2);
     await ctx.shot('9b-rewrite-keep-undo');
     await undo.first().click();
-    await lines.filter({ hasText: /(first|second): alpha/ }).waitFor({ timeout: T });
-    assert.equal(await page.locator('.codelens-decoration a', { hasText: 'Undo' }).count(), 1, 'the other range is still under review');
+    await lines.filter({ hasText: /(first|second):\s+alpha/ }).waitFor({ timeout: T });
+    // The other range is still under review (the lenses refresh a moment later).
+    await page.waitForFunction(() => [...document.querySelectorAll('.codelens-decoration a')].filter((a) => a.textContent.includes('Undo')).length === 1, null, { timeout: T });
     await ctx.shot('9c-rewrite-one-undone');
   }],
 
@@ -199,6 +201,8 @@ export const scenarios = [
     const { page } = ctx;
     await palette(page, 'Ask LLM: Select Provider…');
     await quickInput(page, 'Cut replay', 'Cut replay');
+    // The choice is a settings write: ask only once the status bar shows it took.
+    await page.locator('.statusbar-item', { hasText: 'cut-at-length' }).waitFor({ timeout: T });
     await openFile(page, 'notes.md');
     const lines = page.locator('.monaco-editor .view-lines').first();
     await lines.click();
