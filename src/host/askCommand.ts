@@ -314,11 +314,19 @@ export class AskCommand implements vscode.Disposable {
       shaper = shaperAt(ed.document, at, restoreOpening);
     };
     if (editor) place(editor, editor.document.offsetAt(position!), position);
-    // A new document: the answer's start waits here until its first line tells the language.
+    // A new document opens at once (while the request goes out); the answer's start waits until
+    // its first line tells the language, which the still empty document then takes.
+    const blank = editor ? undefined : openNewDocument();
     let head = '';
     let opening: Promise<void> | undefined;
     const openFor = async (language: string | undefined) => {
-      const ed = await openNewDocument(language);
+      let ed = await blank!;
+      if (language && language !== ed.document.languageId) {
+        relabeling = true;
+        const doc = await vscode.languages.setTextDocumentLanguage(ed.document, language);
+        relabeling = false;
+        ed = vscode.window.visibleTextEditors.find((e) => e.document === doc) ?? await vscode.window.showTextDocument(doc);
+      }
       place(ed, 0, undefined);
       const text = head;
       head = '';
@@ -338,7 +346,7 @@ export class AskCommand implements vscode.Disposable {
       finish: async (o) => {
         if (!opening && head) opening = openFor(undefined);
         await opening;
-        if (!writer) return; // nothing arrived: no document to open
+        if (!writer) return; // nothing arrived
         writer.push(range!, shaper!.flush());
         await moving;
         await range!.finish(o);
