@@ -67,12 +67,30 @@ for (const surface of ['webview', 'editor']) {
     rows.push(`| ${surface === 'webview' ? 'chat DOM' : 'document'} | ${rate} | ${fmt(ms('before', 'p50'))} / ${fmt(ms('before', 'p95'))} | ${fmt(ms('after', 'p50'))} / ${fmt(ms('after', 'p95'))} | ${fmt(cell('before', 'p50'), '×')} / ${fmt(cell('before', 'p95'), '×')} | ${fmt(cell('after', 'p50'), '×')} / ${fmt(cell('after', 'p95'), '×')} |`);
   }
 }
+// The document's own figures, after the change: keep-up (the last token's arrival in the document)
+// and the first edit into the new untitled document, ours and the floor's.
+const docRows = [];
+for (const rate of [...new Set(runs.after[0].runs.filter((r) => r.surface === 'editor').map((r) => r.rate))]) {
+  const of = (variant, key) => runs.after.map((res) => find(res, 'editor', variant, rate)?.[key]).filter((x) => typeof x === 'number');
+  const cell = (key) => {
+    const o = of('ours', key);
+    const f = of('floor', key);
+    return o.length && f.length ? `${fmt(o, ' ms')} / ${fmt(f, ' ms')}` : 'n/a';
+  };
+  docRows.push(`| ${rate} | ${cell('keepUpMs')} | ${cell('firstEditMs')} |`);
+}
 const table = [
   `Relay latency, ${reps} interleaved repetitions, median [min–max]; before = ${sha}, after = ${after}`,
   '',
   '| surface | tok/s | before ours p50 / p95 (ms) | after ours p50 / p95 (ms) | before ours/floor p50 / p95 | after ours/floor p50 / p95 |',
   '|---|---|---|---|---|---|',
   ...rows,
+  '',
+  `Document, after (${after}): ours / floor, median [min–max] of ${reps}`,
+  '',
+  '| tok/s | keep-up after the last token | first edit into the new document |',
+  '|---|---|---|',
+  ...docRows,
 ].join('\n');
 fs.writeFileSync(path.join(outDir, 'table.md'), `${table}\n`);
 console.log(`\n${table}\n\n[relay] also in .cache/bench-relay/table.md`);

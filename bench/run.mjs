@@ -275,6 +275,8 @@ async function runEditor(variant, tokens, rate) {
     surface: 'editor', variant, tokens, rate,
     latency: stats(lat),
     keepUpMs: marks[last] !== undefined ? marks[last] - written[last] : null,
+    // The first marker rides the first token: from its write on the server to the document.
+    firstEditMs: marks['0'] !== undefined ? marks['0'] - written['0'] : null,
     edits,
     hostCpuMsPer1k: cpu / (tokens / 1000),
   };

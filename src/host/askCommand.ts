@@ -281,7 +281,7 @@ export class AskCommand implements vscode.Disposable {
 
   /**
    * One answer into a document: at `position` of `editor`, or (no editor) into a new untitled
-   * document opened once the answer's first line tells its language. Code-aware: see AnswerShaper.
+   * document, which takes the language the answer's first line tells. Code-aware: see AnswerShaper.
    * `retryArgs`: how a Retry button re-runs an interactive ask (non-interactive callers retry themselves).
    */
   private async stream(profile: ProviderProfile, messages: ChatMessage[], editor: vscode.TextEditor | undefined, position: vscode.Position | undefined, retryArgs: AskArgs | undefined): Promise<AskResult> {
