@@ -110,7 +110,11 @@ export function errorFromHttp(status: number, body: unknown, headers?: unknown, 
     retryable: isRetryableKind(kind),
   };
   const after = retryAfterMs(headerLookup(headers)) ?? retryDelayInBody(body);
-  if (after !== undefined) info.retryAfterMs = after;
+  if (after !== undefined) {
+    info.retryAfterMs = after;
+    // Said in the message too (once retries are spent, it is what the user reads), unless the server already says it.
+    if (after >= 1000 && !/retry|try again/i.test(info.message)) info.message += ` (the server asks to wait ${seconds(after)} before trying again)`;
+  }
   return info;
 }
 
@@ -184,6 +188,16 @@ export function invalidJsonError(detail: string, status?: number): LlmErrorInfo 
   return { kind: 'protocol', message: `The server sent something that is not valid JSON: ${detail}`, ...(status ? { status } : {}), retryable: false };
 }
 
+/** One event of a stream that should have been JSON and was not: the stream stops there, its text kept. */
+export function invalidEventError(data: string): LlmErrorInfo {
+  const excerpt = data.length > 80 ? `${data.slice(0, 80)}…` : data;
+  return {
+    kind: 'protocol',
+    message: `The server sent an event that is not valid JSON (${JSON.stringify(excerpt)}), so the answer cannot be read past it. The text so far is kept; retry or continue for the rest.`,
+    retryable: false,
+  };
+}
+
 /**
  * A stream that ended with no terminator and no finish reason: cut, never a normal end. The
  * text so far stays with the caller; retryable (only before the first token, by the runner).
@@ -199,11 +213,96 @@ export function cutStreamError(sawAnything: boolean, status?: number): LlmErrorI
   };
 }
 
-/** Our own timeouts: no headers within connectMs, or silence mid-stream longer than idleMs. */
-export function timeoutError(which: 'connect' | 'idle', ms: number): LlmErrorInfo {
-  return which === 'connect'
-    ? { kind: 'timeout', message: `No response within ${ms} ms (timeouts.connectMs).`, retryable: true }
-    : { kind: 'timeout', message: `The provider went silent for ${ms} ms mid-answer (timeouts.idleMs).`, retryable: true };
+/** A duration in seconds, as the settings' defaults are thought of: "120 s", "1.5 s", "0.3 s". */
+export function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${s >= 10 ? Math.round(s) : Number(s.toFixed(s >= 1 ? 1 : 2))} s`;
+}
+
+/**
+ * Our own timeouts: no response headers within connectMs, or silence longer than idleMs once the
+ * response began (`answered`: some of the answer had arrived). A server that hangs is rarely cured
+ * by waiting longer, or by asking again (which would double a wait of minutes), so these are not
+ * retried, and the advice to raise a timeout is given only where a longer wait is what helps: a
+ * local server loading a model, a reasoning model thinking before its first word.
+ */
+export function timeoutError(which: 'connect' | 'idle', ms: number, where?: { url?: string; answered?: boolean; local?: boolean }): LlmErrorInfo {
+  const origin = where?.url ? safeOrigin(where.url).replace(/^(\w+:\/\/[^/]+).*$/, '$1') : undefined;
+  const server = origin ?? 'The provider';
+  const local = where?.local ?? false;
+  let message: string;
+  if (which === 'connect') {
+    message = `${server} did not answer within ${seconds(ms)}: the connection was made, but no response came. Check that the base URL is the API's address and that the server is up, then retry.`
+      + (local ? ' A local server that loads the model before it answers may need longer: raise "timeouts.connectMs" in the profile.' : '');
+  } else if (where?.answered) {
+    message = `${server} went silent for ${seconds(ms)} in the middle of the answer; the text so far is kept. Retry, or continue the answer ("Ask LLM: Continue the Cut Answer").`;
+  } else {
+    message = `${server} accepted the request, then went silent for ${seconds(ms)} without sending any of the answer. A server that hangs like this usually cannot serve the request: check the model name and the endpoint, then retry.`
+      + (local
+        ? ' A local server still loading the model may need longer: raise "timeouts.idleMs" in the profile.'
+        : ' Only if this model thinks for minutes before its first word (some reasoning models do) will a longer "timeouts.idleMs" help.');
+  }
+  return { kind: 'timeout', message, retryable: false };
+}
+
+/** The largest SSE event or NDJSON line we read: larger ones are not answers an LLM API sends. */
+export const MAX_EVENT_CHARS = 16 * 1024 * 1024;
+
+/** One event (or line) larger than the limit: reading on would only grow memory. */
+export function oversizeEventError(limitChars: number = MAX_EVENT_CHARS): LlmErrorInfo {
+  return {
+    kind: 'protocol',
+    message: `The server sent one event larger than ${Math.round(limitChars / 1048576)} MB, which no LLM API sends; the stream was stopped there so memory stays bounded. The text so far is kept. A proxy or server in the way may be sending something else (a file, a page) on this address.`,
+    retryable: false,
+  };
+}
+
+/**
+ * A redirect to another origin: not followed, because the request carries the key in headers
+ * fetch would forward (`api-key`, `x-api-key`, `x-goog-api-key`, the profile's own) and often in
+ * the URL (ERNIE's access token), and the prompt in its body.
+ */
+export function redirectError(from: string, to: string, status: number): LlmErrorInfo {
+  const target = safeOrigin(to);
+  return {
+    kind: 'network',
+    message: `${safeOrigin(from)} redirected the request (HTTP ${status}) to another host, ${target}. Ask LLM does not follow redirects to other hosts, so your API key and prompt were not sent there. If that is the provider's new address, put it in the profile's base URL.`,
+    status,
+    retryable: false,
+  };
+}
+
+/** More redirects than any API needs: a loop. */
+export function redirectLoopError(url: string): LlmErrorInfo {
+  return { kind: 'network', message: `${safeOrigin(url)} redirected the request too many times (a redirect loop). Check the base URL.`, retryable: false };
+}
+
+/**
+ * A request through a proxy that failed at the proxy: it refused the credentials, could not reach
+ * the provider, or could not be reached itself. Undefined for failures that are not the proxy's.
+ */
+export function proxyFailure(proxy: string, target: string, err: unknown): LlmErrorInfo | undefined {
+  const chain: Array<{ code?: unknown; message?: unknown }> = [];
+  for (let e = err as { cause?: unknown } | undefined; e && chain.length < 6; e = e.cause as typeof e) chain.push(e as { code?: unknown; message?: unknown });
+  const p = safeOrigin(proxy).replace(/\/$/, '');
+  const status = chain.map((e) => /Proxy response \((\d{3})\)/.exec(String(e.message ?? ''))?.[1]).find(Boolean);
+  if (status === '407') {
+    return { kind: 'network', status: 407, retryable: false, message: `The proxy ${p} refused the request (407 Proxy Authentication Required): check the user name and password in the profile's "proxy" (http://user:pass@host:port).` };
+  }
+  if (status) {
+    const n = Number(status);
+    return { kind: 'network', status: n, retryable: n >= 500, message: `The proxy ${p} could not open a connection to ${safeOrigin(target).replace(/^(\w+:\/\/[^/]+).*$/, '$1')} (it answered HTTP ${status}). Check that the proxy may reach that host, or list the host in the profile's "noProxy".` };
+  }
+  const code = chain.map((e) => e.code).find((c): c is string => typeof c === 'string' && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$/.test(c));
+  if (code) {
+    return { kind: 'network', retryable: true, message: `Cannot reach the proxy ${p} (${code}): check the profile's "proxy", or VS Code's http.proxy if the profile has none.` };
+  }
+  return undefined;
+}
+
+/** The profile's network settings cannot be used (a CA file that cannot be read, a proxy URL we cannot use). */
+export function networkSettingsError(profileId: string, detail: string): LlmErrorInfo {
+  return { kind: 'network', message: `The network settings of profile "${profileId}" cannot be used: ${detail}`, retryable: false };
 }
 
 /** A request that never left: no such profile, a kind this build lacks, missing keys. */
@@ -213,7 +312,28 @@ export function configError(kind: 'notFound' | 'badRequest' | 'auth', message: s
 
 /** Something of ours threw (a bug): still an error event, never a lost answer. */
 export function internalError(err: unknown): LlmErrorInfo {
-  return { kind: 'unknown', message: err instanceof Error ? err.message : String(err), retryable: false };
+  return { kind: 'unknown', message: withoutQueries(err instanceof Error ? err.message : String(err)), retryable: false };
+}
+
+/** URLs in free text with their query strings left out (ERNIE's access token, a `?key=`). */
+export function withoutQueries(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]*)\?[^\s#"'<>]*/gi, '$1?…');
+}
+
+/**
+ * `text` with every secret in it replaced (keys, a proxy's password; also URL-encoded, as they
+ * appear in query strings). Secrets shorter than 6 characters are left alone: replacing them
+ * would mangle ordinary words, and no real key is that short.
+ */
+export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (!secret || secret.length < 6) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret), secret.trim()])) {
+      if (form.length >= 6) out = out.split(form).join('‹redacted›');
+    }
+  }
+  return out;
 }
 
 /** undici's failures: `fetch failed` / `terminated` with a socket error somewhere in the cause chain. */
@@ -225,8 +345,18 @@ export function isNetworkFailure(err: unknown): boolean {
   return false;
 }
 
-/** Any exception from a request under way, once aborts are ruled out: network, bad JSON, or a bug. */
+/** The LlmError thrown on purpose below a parser or an SDK (an oversized event, a redirect), found in the cause chain. */
+export function thrownInfo(err: unknown): LlmErrorInfo | undefined {
+  for (let e = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
+    if (e instanceof LlmError) return e.info;
+  }
+  return undefined;
+}
+
+/** Any exception from a request under way, once aborts are ruled out: ours, network, bad JSON, or a bug. */
 export function errorFromException(err: unknown, url: string, status?: number): LlmErrorInfo {
+  const ours = thrownInfo(err);
+  if (ours) return ours;
   if (isNetworkFailure(err)) return errorFromNetwork(err, url);
   if (err instanceof SyntaxError) return invalidJsonError(err.message, status);
   return internalError(err);
@@ -272,7 +402,16 @@ export function errorFromNetwork(err: unknown, url?: string): LlmErrorInfo {
     UND_ERR_SOCKET: 'the connection closed unexpectedly',
     UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
   };
-  const detail = code ? reason[code] ?? code : (chain[chain.length - 1] as Error | undefined)?.message ?? String(err);
+  // Node's certificate errors (UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN, ERR_TLS_CERT_ALTNAME_INVALID…): no retry helps.
+  const tls = codes.find((c) => /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(c));
+  if (tls) {
+    return {
+      kind: 'network',
+      message: `Cannot reach${where}: its TLS certificate is not trusted (${tls}). If your network inspects TLS with its own certificate authority, point "caFile" in the profile at that CA's PEM file.`,
+      retryable: false,
+    };
+  }
+  const detail = withoutQueries(code ? reason[code] ?? code : (chain[chain.length - 1] as Error | undefined)?.message ?? String(err));
   const kind: ErrorKind = code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' ? 'timeout' : 'network';
   return { kind, message: `Cannot reach${where}: ${detail}`, retryable: true };
 }
@@ -317,7 +456,7 @@ export function hintFor(error: LlmErrorInfo, providerLabel = 'this provider'): s
     case 'network':
       return `Check the base URL of ${providerLabel}, your network and your proxy settings.`;
     case 'timeout':
-      return `The provider did not answer in time. Retry, or raise "timeouts" in the profile of ${providerLabel}.`;
+      return `Check that the base URL and the model of ${providerLabel} are right and that the server is up, then retry.`;
     case 'protocol':
       return 'The answer stopped before it was complete. The text so far is kept; retry to get the rest.';
     case 'unknown':
@@ -334,4 +473,11 @@ export function missingKeyError(profile: { id: string; label?: string; apiKeyEnv
   const name = profile.label && profile.label !== profile.id ? `"${profile.label}" (profile "${profile.id}")` : `profile "${profile.id}"`;
   const env = which === 'secretKey' ? profile.secretKeyEnv : profile.apiKeyEnv;
   return configError('auth', `No ${noun} is set for ${name}, so nothing was sent. Run "Ask LLM: Set API Key…" to store one${env ? `, or set the environment variable ${env}` : ''}.`);
+}
+
+/** A stored key with a line break or another control character inside: it cannot be sent in a header. */
+export function brokenKeyError(profile: { id: string; apiKeyEnv?: string; secretKeyEnv?: string }, which: 'apiKey' | 'secretKey' = 'apiKey'): LlmErrorInfo {
+  const noun = which === 'secretKey' ? 'secret key' : 'API key';
+  const env = which === 'secretKey' ? profile.secretKeyEnv : profile.apiKeyEnv;
+  return configError('auth', `The ${noun} of profile "${profile.id}" has a line break or another control character inside, so it cannot be sent (often a key pasted with extra text). Run "Ask LLM: Set API Key…" to store it again${env ? `, or fix the environment variable ${env}` : ''}.`);
 }

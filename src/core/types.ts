@@ -69,6 +69,28 @@ export interface ProviderProfile {
   doneWhen?: string;
   /** How "Continue" asks this provider to carry on: it continues a trailing assistant message, or is told to. */
   continuation?: 'native' | 'instruction';
+  /**
+   * The proxy this profile's requests go through: an `http://` or `https://` URL, credentials
+   * allowed (`http://user:pass@host:port`, sent as Proxy-Authorization). `""` sends them directly
+   * even when VS Code's `http.proxy` is set; absent, `http.proxy` applies.
+   */
+  proxy?: string;
+  /**
+   * Hosts reached directly, not through `proxy`: a name (which covers its subdomains), `.name` or
+   * `*.name`, an IP address, an IPv4 range (`10.0.0.0/8`), `name:port` for one port, `*` for all.
+   * Absent, VS Code's `http.noProxy` applies.
+   */
+  noProxy?: string[];
+  /** A PEM file of certificate authorities to trust besides the system's (a company's TLS-inspecting proxy, a private server). */
+  caFile?: string;
+  /** false accepts any TLS certificate, also through the proxy (a test server's self-signed one). Default true. */
+  rejectUnauthorized?: boolean;
+}
+
+/** The network settings a host passes in as the default of every profile (VS Code's `http.proxy`, `http.noProxy`). */
+export interface NetworkDefaults {
+  proxy?: string;
+  noProxy?: string[];
 }
 
 /** What an adapter is asked to do: one attempt, no retries (the runner retries). */

@@ -7,7 +7,7 @@ import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter, Usage } from '../core/types';
 import type { AttemptControl } from './http';
 import { alternatingTurns, normalizeFinishReason } from './normalize';
-import { runHttpAttempt, sseEvents, tryJson } from './wire';
+import { eventJson, runHttpAttempt, sseEvents } from './wire';
 
 interface Block { type: string; id?: string; name?: string; json: string; input?: unknown }
 
@@ -41,7 +41,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       ? { inputTokens: input, outputTokens: output, totalTokens: input !== undefined && output !== undefined ? input + output : undefined }
       : undefined);
     for await (const ev of sseEvents(response.body!)) {
-      const data = tryJson(ev.data) as Record<string, any> | undefined;
+      const data = eventJson(ev.data) as Record<string, any> | undefined;
       if (!data) continue;
       switch (data.type ?? ev.event) {
         case 'message_start':

@@ -7,7 +7,7 @@ import type { AdapterRequest, LlmEvent, ProviderAdapter, Usage } from '../core/t
 import { DeltaTracker } from './cumulative';
 import type { AttemptControl } from './http';
 import { normalizeFinishReason, normalizeUsage } from './normalize';
-import { runHttpAttempt, sseEvents, tryJson } from './wire';
+import { eventJson, runHttpAttempt, sseEvents } from './wire';
 
 interface DashScopeChunk {
   output?: {
@@ -59,7 +59,7 @@ export class DashScopeAdapter implements ProviderAdapter {
       },
     });
     for await (const ev of events) {
-      const chunk = tryJson(ev.data) as DashScopeChunk | undefined;
+      const chunk = eventJson(ev.data) as DashScopeChunk | undefined;
       if (!chunk) continue;
       if (ev.event === 'error' || (chunk.code && !chunk.output)) {
         return yield { type: 'error', error: errorFromHttp(status >= 400 ? status : 200, chunk) };

@@ -1,12 +1,12 @@
 // The `ernie` kind: Baidu's wenxinworkshop v1 API. API key + secret key → an OAuth access token
 // (cached until it expires, refreshed once when the API calls it invalid), then an SSE stream of
 // `result` pieces that ends with `is_end: true`. Errors come as JSON with HTTP 200.
-import { configError, errorFromErnie, ernieTokenError } from '../core/errors';
+import { configError, errorFromErnie, ernieTokenError, htmlPageError } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmErrorInfo, LlmEvent, ProviderAdapter } from '../core/types';
 import type { AttemptControl } from './http';
 import { alternatingTurns, normalizeUsage } from './normalize';
-import { postJson, runAttempt, sseEvents, tryJson, type Refusal } from './wire';
+import { eventJson, postJson, runAttempt, sseEvents, tryJson, type Refusal } from './wire';
 
 interface ErnieChunk {
   result?: string;
@@ -83,6 +83,9 @@ export class ErnieAdapter implements ProviderAdapter {
     this.tokens.delete(key);
     const url = `${base}/oauth/2.0/token?grant_type=client_credentials&client_id=${encodeURIComponent(apiKey)}&client_secret=${encodeURIComponent(secretKey)}`;
     const res = await ctl.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    // A proxy's page or a server failure is not a wrong key: say what it is.
+    if (/text\/html/i.test(ctl.contentType)) return res.status >= 400 ? ctl.httpError(res.headers) : htmlPageError(ctl.url);
+    if (res.status >= 500 || res.status === 429) return ctl.httpError(res.headers);
     const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
     if (!res.ok || !body.access_token) {
       return ernieTokenError(res.status, body.error_description ?? body.error);
@@ -99,7 +102,7 @@ export class ErnieAdapter implements ProviderAdapter {
       return;
     }
     for await (const ev of sseEvents(response.body!)) {
-      const chunk = tryJson(ev.data) as ErnieChunk | undefined;
+      const chunk = eventJson(ev.data) as ErnieChunk | undefined;
       if (!chunk) continue;
       ctl.usage = normalizeUsage(chunk.usage) ?? ctl.usage;
       const events = [...this.fromChunk(chunk, false)];

@@ -7,7 +7,7 @@ import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter, Usage } from '../core/types';
 import type { AttemptControl } from './http';
 import { normalizeFinishReason } from './normalize';
-import { runHttpAttempt, sseEvents, tryJson } from './wire';
+import { eventJson, runHttpAttempt, sseEvents } from './wire';
 
 interface GeminiChunk {
   candidates?: Array<{ content?: { parts?: Array<{ text?: string; thought?: boolean; functionCall?: { name?: string; args?: unknown } }> }; finishReason?: string }>;
@@ -50,7 +50,7 @@ export class GeminiAdapter implements ProviderAdapter {
     let finish: string | undefined;
     let usage: Usage | undefined;
     const chunks = streaming
-      ? (async function* () { for await (const ev of sseEvents(response.body!)) yield tryJson(ev.data) as GeminiChunk | undefined; })()
+      ? (async function* () { for await (const ev of sseEvents(response.body!)) yield eventJson(ev.data) as GeminiChunk | undefined; })()
       : (async function* () { yield (await response.json()) as GeminiChunk; })();
     for await (const chunk of chunks) {
       if (!chunk) continue;

@@ -3,7 +3,7 @@ import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter } from '../core/types';
 import { errorInStream } from '../core/errors';
 import { normalizeFinishReason } from './normalize';
-import { ndjsonLines, runHttpAttempt } from './wire';
+import { eventJson, ndjsonLines, runHttpAttempt } from './wire';
 
 interface OllamaLine {
   message?: { content?: string; thinking?: string; tool_calls?: Array<{ function?: { name?: string; arguments?: unknown } }> };
@@ -54,7 +54,8 @@ export class OllamaAdapter implements ProviderAdapter {
     let answered = false;
     let calledTools = false;
     for await (const raw of ndjsonLines(response.body!)) {
-      const line = JSON.parse(raw) as OllamaLine;
+      const line = eventJson(raw) as OllamaLine | undefined;
+      if (!line) continue;
       if (line.error) {
         return yield { type: 'error', error: errorInStream({ error: line.error }, 'server', answered) };
       }

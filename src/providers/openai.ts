@@ -3,7 +3,7 @@
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import { errorFromNetwork, errorInStream } from '../core/errors';
 import { baseUrlOf } from '../core/profiles';
-import { cleanSseStream } from '../core/sse';
+import { cleanSseBody } from '../core/sse';
 import type { AdapterRequest, LlmErrorInfo, LlmEvent, ProviderAdapter, Usage } from '../core/types';
 import type { AttemptControl } from './http';
 import { normalizeFinishReason, normalizeUsage, ToolCallAssembler } from './normalize';
@@ -35,7 +35,7 @@ export class OpenAiChatAdapter implements ProviderAdapter {
     if (streaming && profile.streamUsage !== false) body.stream_options = { include_usage: true };
     type Handle = AsyncIterable<OpenAI.ChatCompletionChunk> | OpenAI.ChatCompletion;
     return runAttempt<Handle>(req, {
-      bodyFilter: cleanSseStream,
+      bodyFilter: cleanSseBody,
       open: async (ctl) => (await this.makeClient(req, ctl.fetch).chat.completions.create(body as never, { signal: ctl.signal })) as unknown as Handle,
       model: (h) => (streaming ? undefined : (h as OpenAI.ChatCompletion).model),
       read: (h, ctl) => (streaming ? readChunks(h as AsyncIterable<OpenAI.ChatCompletionChunk>, ctl) : readWhole(h as OpenAI.ChatCompletion)),

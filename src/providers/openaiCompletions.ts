@@ -1,7 +1,7 @@
 // The `openai-completions` kind: the legacy Completions API for instruct models (a prompt, not
 // messages), through the SDK. POST {baseUrl}/completions; text arrives in choices[0].text.
 import type OpenAI from 'openai';
-import { cleanSseStream } from '../core/sse';
+import { cleanSseBody } from '../core/sse';
 import type { AdapterRequest, ChatMessage, LlmEvent, ProviderAdapter, Usage } from '../core/types';
 import type { AttemptControl } from './http';
 import { normalizeFinishReason, normalizeUsage } from './normalize';
@@ -23,7 +23,7 @@ export class OpenAiCompletionsAdapter implements ProviderAdapter {
     if (streaming && profile.streamUsage !== false) body.stream_options = { include_usage: true };
     type Handle = AsyncIterable<OpenAI.Completion> | OpenAI.Completion;
     return runAttempt<Handle>(req, {
-      bodyFilter: cleanSseStream,
+      bodyFilter: cleanSseBody,
       open: async (ctl) => (await openAiClient(req, ctl.fetch).completions.create(body as never, { signal: ctl.signal })) as unknown as Handle,
       read: (h, ctl) => readCompletions(streaming ? (h as AsyncIterable<OpenAI.Completion>) : [h as OpenAI.Completion], ctl),
       mapError: mapSdkError,

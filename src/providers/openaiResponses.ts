@@ -7,7 +7,7 @@ import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter } from '../core/types';
 import type { AttemptControl } from './http';
 import { normalizeUsage } from './normalize';
-import { runHttpAttempt, sseEvents, tryJson } from './wire';
+import { eventJson, runHttpAttempt, sseEvents } from './wire';
 
 interface ResponseObject {
   status?: string;
@@ -49,7 +49,7 @@ export class OpenAiResponsesAdapter implements ProviderAdapter {
     /** Function-call arguments streamed so far, by item id: for an output_item.done that leaves them out. */
     const args = new Map<string, string>();
     for await (const ev of sseEvents(response.body!)) {
-      const data = tryJson(ev.data) as Record<string, any> | undefined;
+      const data = eventJson(ev.data) as Record<string, any> | undefined;
       if (!data) continue;
       switch (data.type ?? ev.event) {
         case 'response.output_text.delta':

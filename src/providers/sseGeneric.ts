@@ -1,7 +1,7 @@
 // The `sse` kind: any SSE endpoint (a FastAPI EventSourceResponse service, an in-house gateway).
 // The profile gives the URL, a JSON body template, where the text is in each event, whether
 // events carry deltas or the whole text so far, and what marks the end.
-import { configError, errorFromHttp } from '../core/errors';
+import { configError, errorFromHttp, invalidEventError, LlmError } from '../core/errors';
 import { isEmptyPayload } from '../core/sse';
 import type { AdapterRequest, ChatMessage, LlmEvent, ProviderAdapter } from '../core/types';
 import { DeltaTracker } from './cumulative';
@@ -122,6 +122,8 @@ export class GenericSseAdapter implements ProviderAdapter {
         return yield { type: 'error', error: errorFromHttp(200, json ?? (ev.data || 'The server sent an error event.')) };
       }
       if (isEmptyPayload(ev.data)) continue;
+      // With a JSON path the service sends JSON: one that is cut or garbled would drop its text unseen.
+      if (textPath && json === undefined && /^\s*[{[]/.test(ev.data) && ev.data.trim() !== '[DONE]') throw new LlmError(invalidEventError(ev.data));
       // Without a JSON path the payload itself is the text (a JSON string payload decoded).
       const t = tracker.next(textPath ? textOf(getPath(json, textPath)) : typeof json === 'string' ? json : ev.data);
       if (t) yield { type: 'text', text: t };

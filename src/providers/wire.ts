@@ -2,8 +2,8 @@
 // error from its real body, refuse an HTML page, emit `start`, read the events, and turn a cut
 // stream, an abort, a timeout or an exception into exactly one terminal event. Plus the byte
 // decoders native adapters read bodies with.
-import { errorFromException, cutStreamError, htmlPageError } from '../core/errors';
-import { SseParser, type SseEvent, type SseParserOptions } from '../core/sse';
+import { errorFromException, cutStreamError, htmlPageError, invalidEventError, LlmError, MAX_EVENT_CHARS, oversizeEventError, thrownInfo } from '../core/errors';
+import { isEmptyPayload, SseParser, type SseEvent, type SseParserOptions } from '../core/sse';
 import type { AdapterRequest, LlmErrorInfo, LlmEvent } from '../core/types';
 import { AttemptControl } from './http';
 
@@ -14,21 +14,54 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, opts?: SsePar
   yield* parser.end();
 }
 
-/** Lines of an NDJSON body (the last line may lack its newline). */
-export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/**
+ * Lines of an NDJSON body (the last line may lack its newline). Only new text is scanned for line
+ * ends, and a line longer than `maxChars` stops the stream (an LlmError, `protocol`).
+ */
+export async function* ndjsonLines(body: ReadableStream<Uint8Array>, maxChars = MAX_EVENT_CHARS): AsyncGenerator<string> {
   const decoder = new TextDecoder();
-  let buf = '';
+  let pieces: string[] = [];
+  let held = 0;
+  const take = (tail: string) => {
+    const line = pieces.length ? pieces.join('') + tail : tail;
+    pieces = [];
+    held = 0;
+    return line.trim();
+  };
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buf += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
+    const text = decoder.decode(chunk, { stream: true });
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      if (held + nl - from > maxChars) throw new LlmError(oversizeEventError(maxChars));
+      const line = take(text.slice(from, nl));
+      from = nl + 1;
       if (line) yield line;
     }
+    if (from < text.length) {
+      pieces.push(from ? text.slice(from) : text);
+      held += text.length - from;
+      if (held > maxChars) {
+        pieces = [];
+        throw new LlmError(oversizeEventError(maxChars));
+      }
+    }
   }
-  const last = (buf + decoder.decode()).trim();
+  const last = take(decoder.decode());
   if (last) yield last;
+}
+
+/**
+ * An event's JSON payload; undefined for the payloads that carry nothing (empty, keep-alives, the
+ * `[DONE]` marker). A payload that is not JSON stops the stream with a `protocol` error: skipping it
+ * would drop whatever text it carried and end the answer as if it were whole.
+ */
+export function eventJson(data: string): unknown {
+  if (isEmptyPayload(data) || data.trim() === '[DONE]') return undefined;
+  try {
+    return JSON.parse(data);
+  } catch {
+    throw new LlmError(invalidEventError(data));
+  }
 }
 
 /** An attempt's failure before the response began (an HTTP error status, no access token…). */
@@ -49,7 +82,7 @@ export interface Attempt<H> {
   /** An SDK's own exceptions as errors; undefined leaves the exception to the runner. */
   mapError?(err: unknown, ctl: AttemptControl): Promise<LlmErrorInfo | undefined>;
   /** Applied to an event-stream body before `read` sees it (the SDK's strict parser wants clean events). */
-  bodyFilter?: () => TransformStream<Uint8Array, Uint8Array>;
+  bodyFilter?: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
 }
 
 const isRefusal = (v: unknown): v is Refusal => typeof v === 'object' && v !== null && 'refused' in v;
@@ -62,6 +95,7 @@ const isRefusal = (v: unknown): v is Refusal => typeof v === 'object' && v !== n
  */
 export async function* runAttempt<H>(req: AdapterRequest, attempt: Attempt<H>): AsyncGenerator<LlmEvent> {
   const ctl = new AttemptControl(req.signal, req.profile, req.fetch, attempt.bodyFilter);
+  let sawContent = false;
   // Usage read before the stream failed (Anthropic's message_start, an OpenAI usage chunk) is still
   // the caller's: it goes out before whatever terminal event ends the attempt.
   function* withUsage(terminal: LlmEvent): Generator<LlmEvent> {
@@ -74,18 +108,19 @@ export async function* runAttempt<H>(req: AdapterRequest, attempt: Attempt<H>): 
     if (isRefusal(handle)) return yield { type: 'error', error: handle.refused };
     if (/text\/html/i.test(ctl.contentType)) return yield { type: 'error', error: htmlPageError(ctl.url) };
     yield { type: 'start', provider: req.profile.id, model: attempt.model?.(handle) || req.model };
-    let sawContent = false;
     for await (const ev of attempt.read(handle, ctl)) {
       if (ev.type === 'end' || ev.type === 'error') return yield* withUsage(ev);
       if (ev.type === 'usage') ctl.usage = undefined;
       yield ev;
       sawContent = true;
     }
-    yield* withUsage(ctl.signal.aborted ? ctl.abortEvent() : { type: 'error', error: cutStreamError(sawContent, ctl.status || undefined) });
+    yield* withUsage(ctl.signal.aborted ? ctl.abortEvent(sawContent) : { type: 'error', error: cutStreamError(sawContent, ctl.status || undefined) });
   } catch (err) {
-    if (ctl.signal.aborted) return yield* withUsage(ctl.abortEvent());
+    if (ctl.signal.aborted) return yield* withUsage(ctl.abortEvent(sawContent));
     if (ctl.status > 0 && ctl.status < 400 && /text\/html/i.test(ctl.contentType)) return yield { type: 'error', error: htmlPageError(ctl.url) };
-    yield* withUsage({ type: 'error', error: (await attempt.mapError?.(err, ctl)) ?? errorFromException(err, ctl.url, ctl.status || undefined) });
+    // Our own errors thrown under a parser or an SDK (an oversized or malformed event, a redirect) say it best.
+    const error = thrownInfo(err) ?? (await attempt.mapError?.(err, ctl)) ?? errorFromException(err, ctl.url, ctl.status || undefined);
+    yield* withUsage({ type: 'error', error });
   } finally {
     ctl.dispose();
   }

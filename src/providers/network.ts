@@ -1,0 +1,96 @@
+// Per-profile network routes on undici dispatchers: a proxy (http or https, credentials in its URL
+// sent as Proxy-Authorization), hosts that bypass it, and TLS trust (an extra CA file, or no
+// certificate checks). A profile without such settings keeps the fetch it was given (in VS Code,
+// the editor's, which follows its own proxy settings). undici loads on the first request that
+// needs it, so profiles without network settings never pay for it.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as tls from 'node:tls';
+import type { Dispatcher } from 'undici';
+import { LlmError, networkSettingsError, proxyFailure } from '../core/errors';
+import { hasNetworkSettings, proxyFor, withoutPassword } from '../core/profiles';
+import type { ProviderProfile } from '../core/types';
+
+type Undici = typeof import('undici');
+
+let undici: Undici | undefined;
+
+/** undici, loaded on first use (a require, so that the extension bundle can keep it in a file of its own: esbuild.js). */
+function loadUndici(): Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (undici ??= require('undici') as Undici);
+}
+
+/** Dispatchers by route, the most recently used last; the oldest are closed beyond a few. */
+const dispatchers = new Map<string, Dispatcher>();
+const KEEP = 8;
+
+interface TlsOptions { ca?: string[]; rejectUnauthorized?: boolean }
+
+/** The fetch a profile's requests go through: `base`, or undici's fetch on the profile's route. */
+export function networkFetch(profile: ProviderProfile, base: typeof fetch): typeof fetch {
+  if (!hasNetworkSettings(profile)) return base;
+  return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const proxy = proxyFor(url, profile);
+    const tlsOptions = tlsOptionsOf(profile);
+    const u = loadUndici();
+    const dispatcher = dispatcherFor(u, proxy, tlsOptions, profile.id);
+    try {
+      return (await u.fetch(url, { ...(init as object), dispatcher } as Parameters<Undici['fetch']>[1])) as unknown as Response;
+    } catch (err) {
+      // A failure at the proxy is named as the proxy's, not as the provider's.
+      const atProxy = proxy && !init?.signal?.aborted ? proxyFailure(proxy, url, err) : undefined;
+      throw atProxy ? new LlmError(atProxy) : err;
+    }
+  };
+}
+
+/** The TLS options of a profile; a CA file is read when it changes. Throws an LlmError when it cannot be read. */
+function tlsOptionsOf(profile: ProviderProfile): TlsOptions | undefined {
+  const out: TlsOptions = {};
+  if (profile.caFile) out.ca = [...tls.rootCertificates, readCa(profile.caFile, profile.id)];
+  if (profile.rejectUnauthorized === false) out.rejectUnauthorized = false;
+  return out.ca || out.rejectUnauthorized === false ? out : undefined;
+}
+
+const caCache = new Map<string, { mtimeMs: number; pem: string }>();
+
+function readCa(file: string, profileId: string): string {
+  const path = file.replace(/^~(?=[\\/])/, os.homedir());
+  try {
+    const { mtimeMs } = fs.statSync(path);
+    const cached = caCache.get(path);
+    if (cached?.mtimeMs === mtimeMs) return cached.pem;
+    const pem = fs.readFileSync(path, 'utf8');
+    if (!/-----BEGIN CERTIFICATE-----/.test(pem)) throw new Error('it holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+    caCache.set(path, { mtimeMs, pem });
+    return pem;
+  } catch (err) {
+    const detail = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
+    throw new LlmError(networkSettingsError(profileId, `the caFile "${file}" cannot be read: ${detail}.`));
+  }
+}
+
+function dispatcherFor(u: Undici, proxy: string | undefined, tlsOptions: TlsOptions | undefined, profileId: string): Dispatcher {
+  const key = JSON.stringify([proxy ?? '', tlsOptions?.ca?.[tlsOptions.ca.length - 1] ?? '', tlsOptions?.rejectUnauthorized ?? true]);
+  let d = dispatchers.get(key);
+  if (d) {
+    dispatchers.delete(key); // re-inserted below as the most recently used
+  } else {
+    try {
+      d = proxy
+        ? new u.ProxyAgent({ uri: proxy, requestTls: tlsOptions, proxyTls: tlsOptions })
+        : new u.Agent({ connect: tlsOptions });
+    } catch (err) {
+      throw new LlmError(networkSettingsError(profileId, `the proxy ${withoutPassword(proxy ?? '')} cannot be used: ${err instanceof Error ? err.message : String(err)}.`));
+    }
+  }
+  dispatchers.set(key, d);
+  for (const [k, old] of dispatchers) {
+    if (dispatchers.size <= KEEP) break;
+    dispatchers.delete(k);
+    void old.close().catch(() => undefined); // lets requests under way finish
+  }
+  return d;
+}
