@@ -1,10 +1,10 @@
 // The public API returned by activate(), in the spirit of LangChain's Runnable. Every surface of
 // the extension (the ask command, the chat view) goes through `streamEvents` too.
 import { Answer, foldAnswer, type Outcome } from './core/answer';
-import { configError, internalError, LlmError, missingKeyError, noProfileError, safeOrigin } from './core/errors';
-import { baseUrlOf, missingKey } from './core/profiles';
+import { brokenKeyError, configError, internalError, LlmError, missingKeyError, noProfileError, redactSecrets, safeOrigin } from './core/errors';
+import { baseUrlOf, invalidProfileError, missingKey, proxyFor } from './core/profiles';
 import { withRetries } from './core/retry';
-import type { CallOptions, ChatMessage, LlmEvent, Prompt, ProviderProfile } from './core/types';
+import type { CallOptions, ChatMessage, LlmErrorInfo, LlmEvent, Prompt, ProviderProfile } from './core/types';
 import { adapterFor } from './providers';
 
 export interface ApiDeps {
@@ -12,6 +12,8 @@ export interface ApiDeps {
   profiles(): ProviderProfile[];
   /** The active profile id from settings, if any. */
   activeProfileId(): string | undefined;
+  /** Why the profile with this id is invalid (it is in the settings but was left out), if it is. */
+  profileProblem?(id: string): string | undefined;
   /** API key (and ERNIE's secret key) for a profile: SecretStorage, then its apiKeyEnv. */
   keysFor(profile: ProviderProfile): Promise<{ apiKey?: string; secretKey?: string }>;
   /** The default system prompt (settings), used when a call names none. */
@@ -35,12 +37,26 @@ export interface AskLlmApi {
 
 let requestCounter = 0;
 
-/** The profile a call uses: the one named, else the active one, else the first. */
-export function resolveProfile(deps: Pick<ApiDeps, 'profiles' | 'activeProfileId'>, id?: string): ProviderProfile | undefined {
+type ProfileDeps = Pick<ApiDeps, 'profiles' | 'activeProfileId' | 'profileProblem'>;
+
+/**
+ * The profile a call uses: the one named, else the active one, else the first. An active profile
+ * that is invalid is not quietly replaced by another: nothing answers, and `profileError` says why.
+ */
+export function resolveProfile(deps: ProfileDeps, id?: string): ProviderProfile | undefined {
   const all = deps.profiles();
   if (id) return all.find((p) => p.id === id);
   const active = deps.activeProfileId();
-  return all.find((p) => p.id === active) ?? all[0];
+  const found = all.find((p) => p.id === active);
+  if (!found && active && deps.profileProblem?.(active)) return undefined;
+  return found ?? all[0];
+}
+
+/** Why `resolveProfile` found nothing: the profile is invalid (and how), missing, or none is configured. */
+export function profileError(deps: ProfileDeps, id?: string): LlmErrorInfo {
+  const wanted = id ?? deps.activeProfileId();
+  const problem = wanted ? deps.profileProblem?.(wanted) : undefined;
+  return problem ? invalidProfileError(wanted!, problem) : noProfileError(id);
 }
 
 export function toMessages(prompt: Prompt, system?: string): ChatMessage[] {
@@ -50,13 +66,18 @@ export function toMessages(prompt: Prompt, system?: string): ChatMessage[] {
 }
 
 export function createApi(deps: ApiDeps): AskLlmApi {
-  const log = deps.log ?? (() => undefined);
+  const say = deps.log ?? (() => undefined);
 
   async function* streamEvents(prompt: Prompt, opts: CallOptions = {}): AsyncGenerator<LlmEvent> {
     const id = ++requestCounter;
     const profile = resolveProfile(deps, opts.provider);
+    // Whatever leaves this call (log lines, error messages) is cleaned of this call's secrets: a
+    // server may echo a key in its error body, an SDK may quote a header in its exception.
+    const secrets: Array<string | undefined> = [proxyPassword(profile?.proxy)];
+    const log = (level: 'info' | 'warn' | 'error', message: string) => say(level, redactSecrets(message, secrets));
+    const clean = (ev: LlmEvent): LlmEvent => (ev.type === 'error' ? { ...ev, error: { ...ev.error, message: redactSecrets(ev.error.message, secrets) } } : ev);
     if (!profile) {
-      const error = noProfileError(opts.provider);
+      const error = profileError(deps, opts.provider);
       log('warn', `#${id} ${error.message}`);
       return yield { type: 'error', error };
     }
@@ -71,13 +92,25 @@ export function createApi(deps: ApiDeps): AskLlmApi {
     const messages = toMessages(prompt, opts.system ?? deps.systemPrompt?.());
     // The log line at the end comes from the same fold every surface uses.
     const answer = new Answer();
-    log('info', `#${id} → ${profile.id} (${profile.kind}) ${model} at ${safeOrigin(profile.kind === 'sse' ? profile.url ?? '' : baseUrlOf(profile))}, ${messages.length} message(s)`);
+    const target = profile.kind === 'sse' ? profile.url ?? '' : baseUrlOf(profile);
+    const proxy = proxyFor(target, profile);
+    log('info', `#${id} → ${profile.id} (${profile.kind}) ${model} at ${safeOrigin(target)}${proxy ? ` through the proxy ${safeOrigin(proxy).replace(/\/$/, '')}` : ''}, ${messages.length} message(s)`);
     try {
-      const [adapter, keys] = await Promise.all([loading, deps.keysFor(profile)]);
+      const [adapter, stored] = await Promise.all([loading, deps.keysFor(profile)]);
+      secrets.push(stored.apiKey, stored.secretKey);
+      // White space around a key is never part of it (a pasted key, a .env file with CRLF lines).
+      const keys = { apiKey: stored.apiKey?.trim() || undefined, secretKey: stored.secretKey?.trim() || undefined };
       // Without a key the provider's 401 would name a key the user never typed: say so before sending.
       const lacking = missingKey(profile, keys);
       if (lacking) {
         const error = missingKeyError(profile, lacking);
+        log('warn', `#${id} ✗ auth: ${error.message}`);
+        return yield { type: 'error', error };
+      }
+      // A control character inside a key cannot go in a header; fetch (or the SDK) would say so quoting the key.
+      const broken = (['apiKey', 'secretKey'] as const).find((k) => /[\u0000-\u001f\u007f]/.test(keys[k] ?? ''));
+      if (broken) {
+        const error = brokenKeyError(profile, broken);
         log('warn', `#${id} ✗ auth: ${error.message}`);
         return yield { type: 'error', error };
       }
@@ -90,7 +123,8 @@ export function createApi(deps: ApiDeps): AskLlmApi {
           onRetry: (n, ms, why) => log('warn', `#${id} retry ${n} in ${ms} ms: ${why}`),
         },
       );
-      for await (const ev of events) {
+      for await (const raw of events) {
+        const ev = clean(raw);
         answer.apply(ev);
         if (ev.type === 'end' || ev.type === 'error') log(ev.type === 'end' ? 'info' : 'error', `#${id} ${describeOutcome(answer.outcome())}`);
         yield ev;
@@ -98,7 +132,7 @@ export function createApi(deps: ApiDeps): AskLlmApi {
     } catch (err) {
       // Adapters report failures as events; anything thrown here is a bug, still shown as an error.
       log('error', `#${id} ✗ internal: ${err instanceof Error ? err.stack : String(err)}`);
-      yield { type: 'error', error: internalError(err) };
+      yield clean({ type: 'error', error: internalError(err) });
     }
   }
 
@@ -134,6 +168,16 @@ export function createApi(deps: ApiDeps): AskLlmApi {
   }
 
   return { invoke, stream, streamEvents, batch };
+}
+
+/** The password in a proxy URL (`http://user:pass@host`), a secret like the keys. */
+function proxyPassword(proxy: string | undefined): string | undefined {
+  if (!proxy) return undefined;
+  try {
+    return decodeURIComponent(new URL(proxy).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One log line for an ended answer: how it ended, time to first token, duration, size, speed. */

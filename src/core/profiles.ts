@@ -1,5 +1,6 @@
 // Provider profiles from unknown JSON (the user's settings): validated, never thrown at.
-import { PROVIDER_KINDS, type ProviderKind, type ProviderProfile } from './types';
+import { configError } from './errors';
+import { PROVIDER_KINDS, type LlmErrorInfo, type NetworkDefaults, type ProviderKind, type ProviderProfile } from './types';
 
 
 export const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
@@ -85,9 +86,14 @@ export function parseProfiles(raw: unknown): ParseResult {
         }
       }
     }
+    const network = parseNetwork(item, problems);
     if (id && seen.has(id)) problems.push(`the id "${id}" is used twice`);
     const continuation = item.continuation;
     if (continuation !== undefined && continuation !== 'native' && continuation !== 'instruction') problems.push('"continuation" must be "native" or "instruction"');
+    // Read before the verdict below, so a wrong type is reported, not quietly left at its default.
+    const stream = bool('stream');
+    const streamUsage = bool('streamUsage');
+    const cumulative = bool('cumulative');
     if (problems.length) {
       errors.push(`${where}${id ? ` ("${id}")` : ''}: ${problems.join('; ')}`);
       return;
@@ -104,19 +110,128 @@ export function parseProfiles(raw: unknown): ParseResult {
     if (url) profile.url = url;
     if (isRecord(headers)) profile.headers = headers as Record<string, string>;
     if (isRecord(params)) profile.params = params;
-    const stream = bool('stream');
     if (stream !== undefined) profile.stream = stream;
-    const streamUsage = bool('streamUsage');
     if (streamUsage !== undefined) profile.streamUsage = streamUsage;
-    const cumulative = bool('cumulative');
     if (cumulative !== undefined) profile.cumulative = cumulative;
     if (typeof maxRetries === 'number') profile.maxRetries = maxRetries;
     if (continuation === 'native' || continuation === 'instruction') profile.continuation = continuation;
     if (parsedTimeouts) profile.timeouts = parsedTimeouts;
     if (item.body !== undefined) profile.body = item.body;
+    Object.assign(profile, network);
     profiles.push(profile);
   });
   return { ok: errors.length === 0, profiles, errors };
+}
+
+/** An http(s) proxy URL we can use: a scheme, a host, nothing after the port but "/". */
+export function isProxyUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname && (u.pathname === '/' || u.pathname === '') && !u.search;
+  } catch {
+    return false;
+  }
+}
+
+/** `proxy`, `noProxy`, `caFile`, `rejectUnauthorized` of one raw profile; problems go to `problems`. */
+function parseNetwork(item: Record<string, unknown>, problems: string[]): Pick<ProviderProfile, 'proxy' | 'noProxy' | 'caFile' | 'rejectUnauthorized'> {
+  const out: Pick<ProviderProfile, 'proxy' | 'noProxy' | 'caFile' | 'rejectUnauthorized'> = {};
+  const { proxy, noProxy, caFile, rejectUnauthorized } = item;
+  if (proxy !== undefined) {
+    if (typeof proxy !== 'string') problems.push('"proxy" must be a string: an http:// or https:// URL, or "" for none');
+    else if (proxy.trim() === '') out.proxy = '';
+    else if (!isProxyUrl(proxy.trim())) problems.push(`"proxy" must be an http:// or https:// URL such as http://user:pass@proxy.example.com:8080 (got "${withoutPassword(proxy.trim())}")`);
+    else out.proxy = proxy.trim();
+  }
+  if (noProxy !== undefined) {
+    const list = typeof noProxy === 'string' ? noProxy.split(',') : noProxy;
+    if (!Array.isArray(list) || !list.every((h) => typeof h === 'string')) problems.push('"noProxy" must be a list of host names');
+    else out.noProxy = (list as string[]).map((h) => h.trim()).filter(Boolean);
+  }
+  if (caFile !== undefined) {
+    if (typeof caFile !== 'string' || !caFile.trim()) problems.push('"caFile" must be the path of a PEM file');
+    else if (!/^(\/|~[\\/]|[a-z]:[\\/]|\\\\)/i.test(caFile.trim())) problems.push(`"caFile" must be an absolute path (or start with ~/), got "${caFile}"`);
+    else out.caFile = caFile.trim();
+  }
+  if (rejectUnauthorized !== undefined) {
+    if (typeof rejectUnauthorized !== 'boolean') problems.push('"rejectUnauthorized" must be true or false');
+    else out.rejectUnauthorized = rejectUnauthorized;
+  }
+  return out;
+}
+
+/** A URL with its password left out (for messages about a proxy). */
+export function withoutPassword(url: string): string {
+  return url.replace(/^(\w+:\/\/[^:/@]*):[^@/]*@/, '$1:…@');
+}
+
+/**
+ * A profile with the host's network defaults (VS Code's `http.proxy`, `http.noProxy`) where it has
+ * none of its own. A default proxy that is not http(s) (VS Code also takes socks://) is left to
+ * the host's own fetch.
+ */
+export function withNetworkDefaults(profile: ProviderProfile, defaults: NetworkDefaults | undefined): ProviderProfile {
+  if (!defaults) return profile;
+  const out = { ...profile };
+  const proxy = defaults.proxy?.trim();
+  if (out.proxy === undefined && proxy && isProxyUrl(proxy)) out.proxy = proxy;
+  if (out.proxy && out.noProxy === undefined && defaults.noProxy?.length) out.noProxy = defaults.noProxy.map((h) => h.trim()).filter(Boolean);
+  return out;
+}
+
+/**
+ * Whether a profile asks for its own network route: a proxy (or `""`, none at all), a CA file, or
+ * no certificate checks. Otherwise the host's fetch carries its requests as it will (in VS Code,
+ * with the editor's own proxy support).
+ */
+export function hasNetworkSettings(profile: ProviderProfile): boolean {
+  return profile.proxy !== undefined || profile.caFile !== undefined || profile.rejectUnauthorized === false;
+}
+
+/** The proxy a request to `url` goes through under this profile, or undefined to go directly. */
+export function proxyFor(url: string, profile: Pick<ProviderProfile, 'proxy' | 'noProxy'>): string | undefined {
+  if (!profile.proxy) return undefined;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return profile.proxy;
+  }
+  const host = u.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return (profile.noProxy ?? []).some((entry) => bypasses(entry, host, port)) ? undefined : profile.proxy;
+}
+
+/** One noProxy entry against a host (lower case, IPv6 without brackets) and port. */
+function bypasses(raw: string, host: string, port: string): boolean {
+  let entry = raw.trim().toLowerCase();
+  if (!entry) return false;
+  if (entry === '*') return true;
+  // name:port, [v6]:port, v4:port; a bare IPv6 address has several colons and no port.
+  const withPort = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? (entry.split(':').length === 2 ? /^([^:]+):(\d+)$/.exec(entry) : null);
+  if (withPort) {
+    if (withPort[2] && withPort[2] !== port) return false;
+    entry = withPort[1];
+  }
+  const cidr = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(entry);
+  if (cidr) {
+    const a = ipv4(cidr[1]);
+    const b = ipv4(host);
+    const bits = Number(cidr[2]);
+    if (a === undefined || b === undefined || bits > 32) return false;
+    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+    return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+  }
+  const name = entry.replace(/^\*?\./, '');
+  return host === name || host.endsWith(`.${name}`);
+}
+
+function ipv4(text: string): number | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
 }
 
 /** The base URL a request goes to: the profile's own, else the kind's default. */
@@ -156,4 +271,28 @@ export function missingKey(profile: ProviderProfile, keys: { apiKey?: string; se
   if (keys.apiKey || profile.kind === 'ollama' || profile.kind === 'sse' || profile.kind === 'vscode-lm') return undefined;
   if (Object.keys(profile.headers ?? {}).some((h) => AUTH_HEADERS.has(h.toLowerCase()))) return undefined;
   return isLocalUrl(baseUrlOf(profile)) ? undefined : 'apiKey';
+}
+
+/** A profile that is in the settings but invalid was asked for: nothing is sent, and the message says what to fix. */
+export function invalidProfileError(id: string, problem: string): LlmErrorInfo {
+  return configError('badRequest', `The provider profile "${id}" in askLlm.providers is invalid, so nothing was sent: ${problem}. Fix it in the settings (the Settings editor marks the field).`);
+}
+
+/** The parse errors of entries that were left out, by the id they name (entries without one have none). */
+export function problemsById(raw: unknown, result: Pick<ParseResult, 'errors' | 'profiles'>): Map<string, string> {
+  const { errors, profiles: valid } = result;
+  const out = new Map<string, string>();
+  if (!Array.isArray(raw)) return out;
+  const ok = new Set(valid.map((p) => p.id));
+  raw.forEach((item, i) => {
+    const id = (item as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string' || ok.has(id.trim())) return;
+    const where = `askLlm.providers[${i}]`;
+    const prefixes = [`${where} ("${id.trim()}"): `, `${where}: `];
+    for (const e of errors) {
+      const prefix = prefixes.find((x) => e.startsWith(x));
+      if (prefix) out.set(id.trim(), e.slice(prefix.length));
+    }
+  });
+  return out;
 }

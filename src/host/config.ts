@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { parseProfiles } from '../core/profiles';
-import type { ProviderProfile } from '../core/types';
+import { resolveProfile } from '../api';
+import { parseProfiles, problemsById, withNetworkDefaults } from '../core/profiles';
+import type { NetworkDefaults, ProviderProfile } from '../core/types';
 
 const SECTION = 'askLlm';
 
@@ -12,12 +13,15 @@ export class Config implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private cached: ProviderProfile[] | undefined;
+  /** Why each profile that was left out is invalid, by its id. */
+  private problems = new Map<string, string>();
   private reported = '';
   private readonly sub: vscode.Disposable;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SECTION)) {
+      // VS Code's proxy settings are every profile's default proxy.
+      if (e.affectsConfiguration(SECTION) || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy') || e.affectsConfiguration('http.proxySupport')) {
         this.cached = undefined;
         this.changed.fire();
       }
@@ -28,11 +32,25 @@ export class Config implements vscode.Disposable {
     return vscode.workspace.getConfiguration(SECTION);
   }
 
-  /** Configured profiles; with none, an implicit "openai" profile when OPENAI_API_KEY is set. */
+  /**
+   * VS Code's proxy settings, the default of every profile's `proxy` and `noProxy`: none when the
+   * user turned proxy support off for extensions.
+   */
+  networkDefaults(): NetworkDefaults | undefined {
+    const http = vscode.workspace.getConfiguration('http');
+    if (http.get<string>('proxySupport') === 'off') return undefined;
+    const proxy = http.get<string>('proxy')?.trim();
+    const noProxy = http.get<unknown>('noProxy');
+    return proxy ? { proxy, noProxy: Array.isArray(noProxy) ? noProxy.filter((h): h is string => typeof h === 'string') : undefined } : undefined;
+  }
+
+  /** Configured profiles, VS Code's proxy their default; with none, an implicit "openai" profile when OPENAI_API_KEY is set. */
   profiles(): ProviderProfile[] {
     if (this.cached) return this.cached;
-    const result = parseProfiles(this.section.get<unknown>('providers'));
+    const raw = this.section.get<unknown>('providers');
+    const result = parseProfiles(raw);
     if (!result.ok) this.report(result.errors);
+    this.problems = problemsById(raw, result);
     let profiles = result.profiles;
     if (profiles.length === 0 && process.env.OPENAI_API_KEY) {
       profiles = [{
@@ -44,19 +62,24 @@ export class Config implements vscode.Disposable {
         apiKeyEnv: 'OPENAI_API_KEY',
       }];
     }
-    this.cached = profiles;
-    return profiles;
+    const defaults = this.networkDefaults();
+    this.cached = profiles.map((p) => withNetworkDefaults(p, defaults));
+    return this.cached;
+  }
+
+  /** Why the profile with this id was left out (it is in the settings but invalid), if it was. */
+  profileProblem(id: string): string | undefined {
+    this.profiles();
+    return this.problems.get(id);
   }
 
   activeProfileId(): string | undefined {
     return this.section.get<string>('activeProvider') || undefined;
   }
 
-  /** The profile that answers when a call names none. */
+  /** The profile that answers when a call names none (none when the active one is invalid, as the API decides). */
   activeProfile(): ProviderProfile | undefined {
-    const all = this.profiles();
-    const id = this.activeProfileId();
-    return all.find((p) => p.id === id) ?? all[0];
+    return resolveProfile(this);
   }
 
   systemPrompt(): string | undefined {
@@ -72,6 +95,31 @@ export class Config implements vscode.Disposable {
     const raw = this.section.get<unknown[]>('providers') ?? [];
     const list = Array.isArray(raw) ? raw.filter((p) => (p as { id?: unknown })?.id !== profile.id) : [];
     await this.section.update('providers', [...list, profile], vscode.ConfigurationTarget.Global);
+  }
+
+  /**
+   * Sets and removes fields of one profile where it is written (workspace or user settings),
+   * keeping everything else of the entry as the user wrote it. False if no entry has this id.
+   */
+  async updateProfile(id: string, set: Partial<ProviderProfile>, unset: readonly string[] = []): Promise<boolean> {
+    const info = this.section.inspect<unknown[]>('providers');
+    const scopes = [
+      [info?.workspaceFolderValue, vscode.ConfigurationTarget.WorkspaceFolder],
+      [info?.workspaceValue, vscode.ConfigurationTarget.Workspace],
+      [info?.globalValue, vscode.ConfigurationTarget.Global],
+    ] as const;
+    for (const [list, target] of scopes) {
+      if (!Array.isArray(list)) continue;
+      const i = list.findIndex((p) => (p as { id?: unknown })?.id === id);
+      if (i < 0) continue;
+      const entry: Record<string, unknown> = { ...(list[i] as Record<string, unknown>), ...set };
+      for (const k of unset) delete entry[k];
+      const next = [...list];
+      next[i] = entry;
+      await this.section.update('providers', next, target);
+      return true;
+    }
+    return false;
   }
 
   private report(errors: string[]): void {
@@ -91,3 +139,4 @@ export class Config implements vscode.Disposable {
     this.changed.dispose();
   }
 }
+

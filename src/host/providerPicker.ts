@@ -3,9 +3,38 @@ import { baseUrlOf, labelOf } from '../core/profiles';
 import { PRESETS } from '../core/presets';
 import type { ProviderProfile } from '../core/types';
 import type { Config } from './config';
+import { VENDOR } from './lmProvider';
 import type { KeyName, Keys } from './secrets';
 
-type ProfileItem = vscode.QuickPickItem & { profile?: ProviderProfile; action?: 'add' | 'settings' };
+type ProfileItem = vscode.QuickPickItem & { profile?: ProviderProfile; action?: 'add' | 'settings' | 'test' };
+
+/** The button on each profile's row that runs the provider doctor on it. */
+const TEST_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('beaker'), tooltip: 'Test this provider (a few tiny requests)' };
+
+/** A quick pick whose rows may carry buttons: resolves with the row chosen, or the row whose button was pressed. */
+function pickWithButtons<T extends vscode.QuickPickItem>(items: T[], opts: { title: string; placeHolder: string }): Promise<{ item: T; button: boolean } | undefined> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<T>();
+    qp.title = opts.title;
+    qp.placeholder = opts.placeHolder;
+    qp.items = items;
+    let result: { item: T; button: boolean } | undefined;
+    qp.onDidAccept(() => {
+      const item = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (item) result = { item, button: false };
+      qp.hide();
+    });
+    qp.onDidTriggerItemButton((e) => {
+      result = { item: e.item, button: true };
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      qp.dispose();
+      resolve(result);
+    });
+    qp.show();
+  });
+}
 
 export class ProviderPicker {
   constructor(private readonly config: Config, private readonly keys: Keys) {}
@@ -22,13 +51,24 @@ export class ProviderPicker {
         detail: p.kind === 'vscode-lm' ? 'VS Code language models · no key needed'
           : `${p.kind === 'sse' ? p.url ?? '' : baseUrlOf(p)}  ·  ${source === 'secret' ? 'key set' : source === 'env' ? `key from $${p.apiKeyEnv}` : 'no key set'}`,
         profile: p,
+        buttons: [TEST_BUTTON],
       });
     }
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
     items.push({ label: '$(add) Add provider…', action: 'add' });
+    if (items.some((i) => i.profile)) items.push({ label: '$(beaker) Test provider…', detail: 'Find out how an endpoint streams, with timings, and fix its profile', action: 'test' });
     items.push({ label: '$(gear) Edit profiles in settings', action: 'settings' });
-    const pick = await vscode.window.showQuickPick(items, { title: 'Ask LLM: Select Provider', placeHolder: 'The provider that answers in the chat and at the cursor' });
-    if (!pick) return;
+    const chosen = await pickWithButtons(items, { title: 'Ask LLM: Select Provider', placeHolder: 'The provider that answers in the chat and at the cursor' });
+    if (!chosen) return;
+    const pick = chosen.item;
+    if (chosen.button && pick.profile) {
+      await vscode.commands.executeCommand('askLlm.testProvider', pick.profile.id);
+      return;
+    }
+    if (pick.action === 'test') {
+      await vscode.commands.executeCommand('askLlm.testProvider');
+      return;
+    }
     if (pick.action === 'add') return this.add();
     if (pick.action === 'settings') {
       await vscode.commands.executeCommand('workbench.action.openSettings', 'askLlm.providers');
@@ -68,7 +108,8 @@ export class ProviderPicker {
   }
 
   private async pickVscodeModel(): Promise<string | undefined> {
-    const models = await vscode.lm.selectChatModels();
+    // Our own profiles are listed as VS Code models too: a vscode-lm profile never uses one of them.
+    const models = (await vscode.lm.selectChatModels()).filter((m) => m.vendor !== VENDOR);
     if (models.length === 0) {
       void vscode.window.showWarningMessage('Ask LLM: VS Code has no language models yet. Install and sign in to an extension that provides them (for example GitHub Copilot Chat); the profile will use the first model that appears.');
       return '';

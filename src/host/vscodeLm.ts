@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { configError, errorFromLanguageModel } from '../core/errors';
 import type { AdapterRequest, LlmEvent, ProviderAdapter } from '../core/types';
+import { VENDOR } from './lmProvider';
 
 /**
  * The `vscode-lm` kind: VS Code's own language models (Copilot's, or any extension's), so a user
@@ -56,7 +57,8 @@ function isThinking(part: unknown): part is { value: string | string[] } {
 }
 
 async function pickModel(wanted: string): Promise<vscode.LanguageModelChat | string> {
-  const all = await vscode.lm.selectChatModels();
+  // Our own profiles are VS Code models too (host/lmProvider.ts): a vscode-lm profile never takes one.
+  const all = (await vscode.lm.selectChatModels()).filter((m) => m.vendor !== VENDOR);
   if (all.length === 0) {
     return 'No VS Code language models are available. Install and sign in to an extension that provides them (for example GitHub Copilot Chat).';
   }
