@@ -24,6 +24,18 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * undici (a profile's own proxy or TLS trust, src/providers/network.ts) goes in a bundle of its own,
+ * loaded on the first request that needs it: inside extension.js its 500 KB would be parsed at every
+ * activation, by users who never set a proxy too.
+ */
+const undiciApart = {
+  name: 'undici-apart',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './vendor/undici.js', external: true }));
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -33,9 +45,18 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [undiciApart],
     mainFields: ['module', 'main'],
     // Activation time as a user pays it includes loading the bundle: stamp its first line.
     banner: { js: 'globalThis.__askLlmLoadStart = performance.now();' },
+  },
+  {
+    ...common,
+    entryPoints: [require.resolve('undici')],
+    outfile: 'dist/vendor/undici.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,
@@ -64,6 +85,16 @@ if (tests) {
     target: 'node20',
     // mocha is loaded from node_modules at run time; vscode exists only inside the extension host.
     external: ['vscode', 'mocha', 'playwright-core'],
+  });
+  // The chat view's rendering on a bare page, for the unit tests that drive a real browser.
+  builds.push({
+    ...common,
+    minify: false,
+    entryPoints: ['test/browser/renderHarness.ts'],
+    outfile: 'dist/test/browser/renderHarness.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
   });
 }
 

