@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { createApi, type AskLlmApi } from './api';
+import { createApi, resolveProfile, type AskLlmApi } from './api';
 import { hintFor } from './core/errors';
 import { labelOf } from './core/profiles';
 import { Review } from './host/review';
-import { AskCommand, askResult } from './host/askCommand';
+import { AskCommand, askResult, type AskResult } from './host/askCommand';
 import type { ChatDeps } from './host/chatDeps';
 import { ChatViewProvider } from './host/chatView';
 import { Config } from './host/config';
@@ -12,6 +12,7 @@ import { ProviderPicker } from './host/providerPicker';
 import { Keys } from './host/secrets';
 import { StatusBar } from './host/statusBar';
 import { VscodeLmAdapter } from './host/vscodeLm';
+import { registerVscodeIntegration } from './host/vscodeIntegration';
 import { registerAdapter } from './providers';
 import type { UiProvider } from './shared/protocol';
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
   const api = createApi({
     profiles: () => config.profiles(),
     activeProfileId: () => config.activeProfileId(),
+    profileProblem: (id) => config.profileProblem(id),
     keysFor: (p) => keys.get(p),
     systemPrompt: () => config.systemPrompt(),
     log: (level, message) => log[level](message),
@@ -46,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
 
   const chatDeps: ChatDeps = {
     streamEvents: (messages, opts) => api.streamEvents(messages, opts),
+    profile: (id) => (id ? resolveProfile(config, id) : undefined) ?? resolveProfile(config),
     activeProvider: uiProvider,
     onDidChangeProvider: providerChanged.event,
     hintFor: (error) => hintFor(error, uiProvider()?.label),
@@ -62,13 +65,25 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
     },
   });
 
+  // askLlm.continue carries on the most recent cut answer: the chat's or a document's.
+  const continueLatest = async (): Promise<AskResult | undefined> => {
+    const editorCutAt = ask.cutEndedAt();
+    const chatCutAt = chat.cutEndedAt();
+    if (chatCutAt !== undefined && (editorCutAt === undefined || chatCutAt >= editorCutAt)) {
+      await chat.reveal();
+      const whole = await chat.continueLast();
+      return whole && askResult(whole);
+    }
+    return ask.continue();
+  };
+
   context.subscriptions.push(
     log, config, status, keysChanged, providerChanged, chat, ask, review,
     config.onDidChange(showProvider),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat),
     vscode.commands.registerCommand('askLlm.ask', (args?: unknown) => ask.run(args)),
     vscode.commands.registerCommand('askLlm.rewriteSelection', () => ask.rewrite()),
-    vscode.commands.registerCommand('askLlm.continue', () => ask.continue()),
+    vscode.commands.registerCommand('askLlm.continue', continueLatest),
     vscode.commands.registerCommand('askLlm.stop', () => {
       const stopped = [ask.stopAll(), chat.stop()].some(Boolean);
       if (stopped) log.info('stopped by the user');
@@ -77,11 +92,17 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
     vscode.commands.registerCommand('askLlm.openChat', () => chat.reveal()),
     vscode.commands.registerCommand('askLlm.newChat', async () => {
       await chat.reveal();
-      chat.newChat();
+      await chat.newChat();
     }),
+    vscode.commands.registerCommand('askLlm.exportChat', () => chat.exportChat()),
     vscode.commands.registerCommand('askLlm.setApiKey', (profileId?: unknown) => picker.setKey(typeof profileId === 'string' ? profileId : undefined)),
     vscode.commands.registerCommand('askLlm.selectProvider', () => picker.select()),
+    ...registerVscodeIntegration({ context, api, config, keys, log }),
   );
+  // The integration tests drive the chat's message handler through this (test/integration/chat.test.ts).
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    context.subscriptions.push(vscode.commands.registerCommand('askLlm.test.chat', (message?: unknown) => chat.testHook(message)));
+  }
   const loadStart = (globalThis as { __askLlmLoadStart?: number }).__askLlmLoadStart;
   const activationMs = loadStart === undefined ? undefined : performance.now() - loadStart;
   log.info(`activated in ${activationMs?.toFixed(1) ?? '?'} ms (bundle load + activate); ${config.profiles().length} provider profile(s), active: ${config.activeProfile()?.id ?? 'none'}`);

@@ -21,6 +21,14 @@ export function continuationMode(profile: ProviderProfile): ContinuationMode {
   return 'instruction';
 }
 
+/**
+ * An answer that ended early with text to go on from (what `askLlm.continue` continues): cut at
+ * the token limit, stopped, or failed after some text.
+ */
+export function endedEarly(o: { text: string; finishReason: string }): boolean {
+  return o.text.length > 0 && (o.finishReason === 'length' || o.finishReason === 'cancelled' || o.finishReason === 'error');
+}
+
 /** The conversation, then the partial answer as an assistant message, then (unless native) the instruction. */
 export function continuationMessages(conversation: ChatMessage[], partial: string, mode: ContinuationMode): ChatMessage[] {
   const messages: ChatMessage[] = [...conversation, { role: 'assistant', content: partial }];

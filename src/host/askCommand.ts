@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { resolveProfile, type AskLlmApi } from '../api';
-import { configError, hintFor, noProfileError } from '../core/errors';
+import { profileError, resolveProfile, type AskLlmApi } from '../api';
+import { configError, hintFor } from '../core/errors';
 import { labelOf } from '../core/profiles';
 import { foldAnswer, type Outcome, type Sink } from '../core/answer';
-import { continuationMessages, continuationMode, withoutSeam } from '../core/continuation';
+import { continuationMessages, continuationMode, endedEarly, withoutSeam } from '../core/continuation';
 import type { ChatMessage, LlmErrorInfo, ProviderProfile } from '../core/types';
 import type { Config } from './config';
 import { AnswerShaper } from '../core/shape';
@@ -133,6 +133,12 @@ interface CutAnswer {
 export class AskCommand implements vscode.Disposable {
   private readonly runs = new Set<AbortController>();
   private cut: CutAnswer | undefined;
+  private cutAt: number | undefined;
+
+  /** When the answer kept for Continue was cut (Date.now()), if one is kept. */
+  cutEndedAt(): number | undefined {
+    return this.cut && !this.cut.writer.isClosed ? this.cutAt : undefined;
+  }
 
   constructor(private readonly deps: AskDeps) {}
 
@@ -148,7 +154,7 @@ export class AskCommand implements vscode.Disposable {
     const interactive = !args;
     const profile = resolveProfile(this.deps.config, args?.provider);
     if (!profile) {
-      const error = noProfileError(args?.provider);
+      const error = profileError(this.deps.config, args?.provider);
       void vscode.window.showWarningMessage(`Ask LLM: ${error.message}`, 'Select Provider…').then((c) => {
         if (c) void vscode.commands.executeCommand('askLlm.selectProvider');
       });
@@ -406,10 +412,10 @@ export class AskCommand implements vscode.Disposable {
    * with its writer; the one kept before is let go. True when kept.
    */
   private keepIfCut(o: Outcome, cut: CutAnswer): boolean {
-    const early = o.finishReason === 'length' || o.finishReason === 'cancelled' || (o.error !== undefined && o.text.length > 0);
-    if (!early || !o.text) return false;
+    if (!endedEarly(o)) return false;
     this.forgetCut();
     this.cut = cut;
+    this.cutAt = Date.now();
     return true;
   }
 

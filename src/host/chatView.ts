@@ -1,10 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { foldAnswer, type Outcome, type Sink, type Timing } from '../core/answer';
-import type { ChatMessage, Usage } from '../core/types';
-import { assertNever, isWebviewMessage, type HostMessage, type UiMessage, type UiStats, type WebviewMessage } from '../shared/protocol';
+import { continuationMessages, continuationMode, withoutSeam } from '../core/continuation';
+import type { ChatMessage, LlmEvent, Usage } from '../core/types';
+import { openableUrl } from '../shared/links';
+import { assertNever, canContinue, isWebviewMessage, type HostMessage, type UiAttachment, type UiChat, type UiMessage, type UiStats, type WebviewMessage } from '../shared/protocol';
+import { attachmentFrom, sourceEditor } from './chatAttach';
+import { chatCsp } from './chatCsp';
 import type { ChatDeps } from './chatDeps';
+import { conversationMarkdown, withAttachments } from './chatMarkdown';
+import { DocumentWriter, isReadOnly } from './documentSink';
 import { ChatHistory } from './history';
+import { isShownText } from './shownText';
+
+const STRINGS = {
+  renameTitle: 'Rename Chat',
+  renameEmpty: 'Enter a name',
+  noCursor: 'Ask LLM: there is no editor to write the answer into; it is in the chat only.',
+  readOnly: (name: string) => `Ask LLM: "${name}" is read-only; the answer is in the chat only.`,
+  rejected: 'Ask LLM: the document refused the edit; the rest of the answer is in the chat only.',
+  attachFailed: (why: string) => `Ask LLM: ${why}`,
+};
 
 interface Running {
   message: UiMessage;
@@ -41,6 +57,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly history: ChatHistory;
   private messages: UiMessage[];
   private running: Running | undefined;
+  /** The chat's latest cut answer and when it ended (for `askLlm.continue`: the most recent cut wins). */
+  private cutStamp: { id: string; at: number } | undefined;
+  /** What went to the webview since the test hook last looked (only once a test has used it; no deltas). */
+  private testPosts: HostMessage[] | undefined;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: ChatDeps) {
@@ -57,7 +77,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.view = view;
     const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    view.webview.options = { enableScripts: true, enableForms: false, localResourceRoots: [dist, media] };
     view.webview.html = this.html(view.webview);
     // Listeners live as long as this view: VS Code resolves a new one after the view is disposed.
     const listeners = [
@@ -87,41 +107,192 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return true;
   }
 
-  newChat(): void {
-    this.stop();
-    this.messages = [];
-    void this.history.save(this.messages, []);
-    this.snapshot();
+  /** Stops the answer in flight, if any, and waits until it has ended (and is saved). */
+  private async settle(): Promise<void> {
+    const r = this.running;
+    if (!r) return;
+    r.controller.abort();
+    await r.done;
+  }
+
+  /** A new, empty conversation on show; the one before stays in the history. */
+  async newChat(): Promise<void> {
+    await this.settle();
+    await this.history.create();
+    this.show();
     this.post({ type: 'focusInput' });
   }
 
-  /** Answers the last question again (after an error or a stop). */
+  /** Answers the last question again: Regenerate, or Retry after an error (an answer in flight stops first). */
   async retry(): Promise<Outcome | undefined> {
-    if (this.running) return undefined;
-    const last = this.messages[this.messages.length - 1];
-    if (last?.role === 'assistant') {
-      this.messages.pop();
-      void this.history.save(this.messages, []);
-    }
-    const question = this.messages[this.messages.length - 1];
-    if (question?.role !== 'user') return undefined;
-    this.snapshot();
+    await this.settle();
+    if (this.messages[this.messages.length - 1]?.role === 'assistant') await this.remove(this.messages.length - 1);
+    if (this.messages[this.messages.length - 1]?.role !== 'user') return undefined;
     return this.answer();
+  }
+
+  /** The last question, edited: it and everything after it give way to `text` and its answer. */
+  async editLast(text: string, attachments?: UiAttachment[], atCursor = false): Promise<Outcome> {
+    await this.settle();
+    const i = this.messages.map((m) => m.role).lastIndexOf('user');
+    if (i >= 0) await this.remove(i);
+    return this.send(text, attachments, atCursor);
+  }
+
+  /**
+   * Continues the last answer when it ended early (`canContinue`), in the same message, through
+   * the request `askLlm.continue` makes: the conversation, the partial answer as an assistant
+   * message, then an instruction unless the provider carries on natively; text the model repeats
+   * at the seam is not written twice. The profile that answered continues (else the active one).
+   * Resolves with the whole answer (the partial text plus the continuation), or undefined when
+   * there is nothing to continue.
+   */
+  async continueLast(): Promise<Outcome | undefined> {
+    if (this.running) return undefined;
+    const message = this.messages[this.messages.length - 1];
+    if (!message || !canContinue(message)) return undefined;
+    const profile = this.deps.profile(message.stats?.provider ?? message.error?.profileId);
+    const mode = profile ? continuationMode(profile) : 'instruction';
+    const partial = message.text;
+    const request = continuationMessages(this.conversation(this.messages.slice(0, -1)), partial, mode);
+    message.status = 'streaming';
+    delete message.finishReason;
+    delete message.error;
+    delete message.stats;
+    this.post({ type: 'messageReplaced', message });
+    const outcome = await this.run(message, (signal) => withoutSeam(this.deps.streamEvents(request, { signal, provider: profile?.id, continuation: mode === 'native' }), partial), profile?.id);
+    return { ...outcome, text: partial + outcome.text };
+  }
+
+  /**
+   * When the chat's last answer was cut, if `continueLast` can carry it on (ms since the epoch; 0
+   * for one cut in an earlier session), else undefined. `askLlm.continue` continues the most
+   * recent cut answer, the chat's or a document's.
+   */
+  cutEndedAt(): number | undefined {
+    const last = this.messages[this.messages.length - 1];
+    if (this.running || !last || !canContinue(last)) return undefined;
+    return this.cutStamp?.id === last.id ? this.cutStamp.at : 0;
+  }
+
+  /** Shows another conversation from the history (an answer in flight stops first). */
+  async switchChat(id: string): Promise<boolean> {
+    if (id === this.history.activeId) return true;
+    if (!this.history.has(id)) return false;
+    await this.settle();
+    await this.history.switchTo(id);
+    this.show();
+    return true;
+  }
+
+  /** Renames a conversation; without `title`, asks for one. */
+  async renameChat(id: string, title?: string): Promise<boolean> {
+    if (!this.history.has(id)) return false;
+    const name = title ?? await vscode.window.showInputBox({
+      title: STRINGS.renameTitle, value: this.history.title(id), validateInput: (v) => (v.trim() ? undefined : STRINGS.renameEmpty),
+    });
+    if (name === undefined) return false;
+    const renamed = await this.history.rename(id, name);
+    this.postChats();
+    return renamed;
+  }
+
+  /** Deletes a conversation; deleting the one on show shows the newest other one (or a new one). */
+  async deleteChat(id: string): Promise<boolean> {
+    if (!this.history.has(id)) return false;
+    const showing = id === this.history.activeId;
+    if (showing) await this.settle();
+    await this.history.delete(id);
+    if (showing) this.show();
+    else this.postChats();
+    return true;
+  }
+
+  /** Opens a conversation (the one on show by default) as a new untitled Markdown document, for the user to save. */
+  async exportChat(id = this.history.activeId): Promise<vscode.TextDocument | undefined> {
+    if (!this.history.has(id)) return undefined;
+    const messages = id === this.history.activeId ? this.messages : this.history.messagesOf(id);
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: conversationMarkdown(this.history.title(id) ?? '', messages) });
+    await vscode.window.showTextDocument(doc);
+    return doc;
+  }
+
+  /** The conversation on show, from the store, to the view. */
+  private show(): void {
+    this.messages = this.history.load();
+    this.snapshot();
+  }
+
+  /** Takes the messages from index `from` on out of the conversation. */
+  private async remove(from: number): Promise<void> {
+    const gone = this.messages.splice(from);
+    if (!gone.length) return;
+    this.post({ type: 'messagesRemoved', ids: gone.map((m) => m.id) });
+    await this.history.save(this.messages, []);
+    this.postChats();
+  }
+
+  /** A chip for the composer: the editor's selection or its whole document. */
+  private attach(what: 'selection' | 'file'): void {
+    const a = attachmentFrom(sourceEditor(), what);
+    if ('error' in a) void vscode.window.showInformationMessage(STRINGS.attachFailed(a.error));
+    else this.post({ type: 'attached', attachment: a });
+  }
+
+  /**
+   * For the integration tests only (extension.ts registers it as a command in test mode): hands
+   * `message` to the handler as if the webview had posted it, and resolves once it is handled with
+   * what the chat holds and what it posted to the webview since the last call (deltas left out).
+   */
+  async testHook(message?: unknown): Promise<{ chats: UiChat[]; activeId: string; messages: UiMessage[]; streaming: boolean; posted: HostMessage[] }> {
+    this.testPosts ??= [];
+    if (message !== undefined) {
+      if (!isWebviewMessage(message)) throw new Error(`not a webview message: ${JSON.stringify(message)}`);
+      await this.handle(message);
+    }
+    const posted = this.testPosts.splice(0);
+    return JSON.parse(JSON.stringify({ chats: this.history.list(), activeId: this.history.activeId, messages: this.messages, streaming: this.streaming, posted }));
   }
 
   private async handle(m: WebviewMessage): Promise<void> {
     switch (m.type) {
       case 'ready': return this.snapshot();
-      case 'send': if (m.text.trim()) await this.send(m.text); return;
+      case 'send': if (m.text.trim()) await this.send(m.text, m.attachments, m.atCursor); return;
+      case 'editLast': if (m.text.trim()) await this.editLast(m.text, m.attachments, m.atCursor); return;
       case 'stop': this.stop(); return;
-      case 'newChat': this.newChat(); return;
+      case 'newChat': await this.newChat(); return;
       case 'retry': await this.retry(); return;
+      case 'continue': await this.continueLast(); return;
+      case 'attach': this.attach(m.what); return;
+      case 'switchChat': await this.switchChat(m.id); return;
+      case 'renameChat': await this.renameChat(m.id, m.title); return;
+      case 'deleteChat': await this.deleteChat(m.id); return;
+      case 'exportChat': await this.exportChat(m.id); return;
       case 'selectProvider': await vscode.commands.executeCommand('askLlm.selectProvider'); return;
       case 'setApiKey': await vscode.commands.executeCommand('askLlm.setApiKey', m.profileId); return;
-      case 'copy': await vscode.env.clipboard.writeText(m.text); return;
-      case 'insertAtCursor': return this.insert(m.text);
+      case 'copy': if (await this.shows(m)) await vscode.env.clipboard.writeText(m.text); return;
+      case 'insertAtCursor': if (await this.shows(m)) await this.insert(m.text); return;
+      case 'openLink': return this.openLink(m.href);
       default: return assertNever(m);
     }
+  }
+
+  /** The view renders model output, so the host checks what it asks for: text of an answer it shows. */
+  private async shows(m: { type: string; text: string }): Promise<boolean> {
+    const answers = this.messages.filter((x) => x.role === 'assistant').map((x) => x.text);
+    if (await isShownText(m.text, answers)) return true;
+    this.deps.log.warn(`chat view asked to ${m.type} ${m.text.length} characters that no answer shows: ignored`);
+    return false;
+  }
+
+  /** Links in answers open here, on a click, and only http or https ones. */
+  private async openLink(href: string): Promise<void> {
+    const url = openableUrl(href);
+    if (!url) {
+      this.deps.log.warn(`chat view asked to open ${JSON.stringify(href.slice(0, 200))}: only http and https links open; ignored`);
+      return;
+    }
+    await vscode.env.openExternal(vscode.Uri.parse(url.href, true));
   }
 
   private async insert(text: string): Promise<void> {
@@ -134,44 +305,85 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     await editor.edit((b) => b.replace(editor.selection, text));
   }
 
-  private async send(text: string): Promise<Outcome> {
-    if (this.running) {
-      // One answer at a time: a new question stops the one in flight (its text so far stays).
-      this.running.controller.abort();
-      await this.running.done;
-    }
-    const user: UiMessage = { id: newId(), role: 'user', text, status: 'done' };
+  /** A question and its answer; `atCursor`: the answer also streams into the active editor at the cursor. */
+  private async send(text: string, attachments?: UiAttachment[], atCursor = false): Promise<Outcome> {
+    // One answer at a time: a new question stops the one in flight (its text so far stays).
+    await this.settle();
+    const user: UiMessage = { id: newId(), role: 'user', text, status: 'done', ...(attachments?.length ? { attachments } : {}) };
     this.messages.push(user);
     void this.history.save(this.messages, [user]);
     this.post({ type: 'messageAdded', message: user });
-    return this.answer();
+    return this.answer(atCursor);
   }
 
-  private async answer(): Promise<Outcome> {
+  private async answer(atCursor = false): Promise<Outcome> {
     const provider = this.deps.activeProvider();
-    const context: ChatMessage[] = this.messages
-      .filter((m) => m.role === 'user' || (m.text && m.status !== 'streaming'))
-      .map((m) => ({ role: m.role, content: m.text }));
+    const context = this.conversation(this.messages);
     const message: UiMessage = { id: newId(), role: 'assistant', text: '', status: 'streaming', model: provider ? `${provider.label} · ${provider.model}` : undefined };
     this.messages.push(message);
     void this.history.save(this.messages, [message]); // in the index at once: a reload mid-answer keeps it
     this.post({ type: 'messageAdded', message });
+    this.postChats();
+    const cursor = atCursor ? this.cursorSink() : undefined;
+    try {
+      return await this.run(message, (signal) => this.deps.streamEvents(context, { signal }), provider?.id, cursor ? [cursor.sink] : []);
+    } finally {
+      cursor?.writer.dispose();
+    }
+  }
+
+  /** The conversation as the model gets it: questions with their attachments, answers that have text (not one still streaming). */
+  private conversation(messages: UiMessage[]): ChatMessage[] {
+    return messages
+      .filter((m) => m.role === 'user' || (m.text && m.status !== 'streaming'))
+      .map((m) => ({ role: m.role, content: m.role === 'user' ? withAttachments(m.text, m.attachments) : m.text }));
+  }
+
+  /** Folds one stream into `message` (and any `extra` sinks); Stop and a new question abort it. */
+  private async run(message: UiMessage, open: (signal: AbortSignal) => AsyncIterable<LlmEvent>, profileId: string | undefined, extra: Sink[] = []): Promise<Outcome> {
     const controller = new AbortController();
-    const done = this.stream(message, context, controller, provider?.id);
+    const done = foldAnswer(open(controller.signal), [this.messageSink(message, profileId, controller.signal), ...extra], {
+      onSinkError: (err) => this.deps.log.error(`chat sink: ${String(err)}`),
+    });
     this.running = { message, controller, done };
     this.deps.setBusy('chat', true);
     try {
       return await done;
     } finally {
-      this.running = undefined;
+      if (this.running?.done === done) this.running = undefined;
       this.deps.setBusy('chat', false);
     }
   }
 
-  private async stream(message: UiMessage, context: ChatMessage[], controller: AbortController, profileId: string | undefined): Promise<Outcome> {
-    return foldAnswer(this.deps.streamEvents(context, { signal: controller.signal }), [this.messageSink(message, profileId, controller.signal)], {
-      onSinkError: (err) => this.deps.log.error(`chat sink: ${String(err)}`),
+  /**
+   * "Answer at cursor": the active editor at its cursor (after a selection) as a second sink of
+   * the same stream, one undo step (DocumentWriter). Undefined, with a warning, where it cannot
+   * write; a document closed or refusing edits mid-answer just stops getting text.
+   */
+  private cursorSink(): { sink: Sink; writer: DocumentWriter } | undefined {
+    const editor = sourceEditor();
+    if (!editor || isReadOnly(editor.document)) {
+      void vscode.window.showWarningMessage(editor ? STRINGS.readOnly(vscode.workspace.asRelativePath(editor.document.uri)) : STRINGS.noCursor);
+      return undefined;
+    }
+    let stopped = false;
+    const writer = new DocumentWriter(editor, editor.document, {
+      onClosed: () => { stopped = true; },
+      onRejected: () => {
+        stopped = true;
+        void vscode.window.showWarningMessage(STRINGS.rejected);
+      },
     });
+    const sel = editor.selection;
+    const at = editor.document.offsetAt(sel.isEmpty ? sel.active : sel.end);
+    const range = writer.range({ start: at, end: at });
+    return {
+      writer,
+      sink: {
+        write: (batch) => { if (!stopped) range.write(batch); },
+        finish: (o) => range.finish(o),
+      },
+    };
   }
 
   /**
@@ -204,6 +416,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         if (o.error) message.error = { ...o.error, hint: this.deps.hintFor(o.error), ...(profileId ? { profileId } : {}) };
         const stopMs = message.status === 'cancelled' && stoppedAt !== undefined ? performance.now() - stoppedAt : undefined;
         message.stats = uiStats(o.timing, o, stopMs);
+        if (canContinue(message)) this.cutStamp = { id: message.id, at: Date.now() };
         this.post({ type: 'messageDone', id: message.id, status: message.status, finishReason: message.finishReason, error: message.error, stats: message.stats });
         await this.history.save(this.messages, [message]);
       },
@@ -212,9 +425,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private snapshot(): void {
     this.post({ type: 'snapshot', messages: this.messages, provider: this.deps.activeProvider(), streaming: this.streaming });
+    this.postChats();
+  }
+
+  /** The history list to the view. */
+  private postChats(): void {
+    this.post({ type: 'chats', chats: this.history.list(), activeId: this.history.activeId });
   }
 
   private post(message: HostMessage): void {
+    if (this.testPosts && message.type !== 'delta') this.testPosts.push(message);
     void this.view?.webview.postMessage(message);
   }
 
@@ -222,13 +442,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const nonce = randomBytes(18).toString('base64url');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'chat.css'));
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource} data:`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
+    const csp = chatCsp(webview.cspSource, nonce);
     return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -15,6 +15,27 @@ export interface UiError {
 
 export type UiStatus = 'streaming' | 'done' | 'cancelled' | 'error';
 
+/** Text attached to a question (the selection or a whole file): sent along as context, shown folded in the question. */
+export interface UiAttachment {
+  kind: 'selection' | 'file';
+  /** What the chip says: `notes.md`, `notes.md:3-10`. */
+  label: string;
+  /** The document's language id (the fence's info string in the request). */
+  language?: string;
+  text: string;
+}
+
+/** A conversation in the history list. */
+export interface UiChat {
+  id: string;
+  /** From the first question, or as renamed; empty for a chat with no question yet. */
+  title: string;
+  /** When it last changed, in ms since the epoch. */
+  updatedAt: number;
+  /** How many messages it holds. */
+  count: number;
+}
+
 export interface UiMessage {
   id: string;
   role: 'user' | 'assistant';
@@ -27,6 +48,8 @@ export interface UiMessage {
   model?: string;
   /** The speed line: live while the answer streams, final once it is done (kept in the history). */
   stats?: UiStats;
+  /** What the user attached to the question (user messages). */
+  attachments?: UiAttachment[];
 }
 
 /** Token counts as the provider reported them. */
@@ -70,19 +93,48 @@ export type HostMessage =
   | { type: 'delta'; id: string; text?: string; reasoning?: string; stats?: UiStats }
   | { type: 'messageDone'; id: string; status: UiStatus; finishReason?: string; error?: UiError; stats?: UiStats }
   | { type: 'provider'; provider?: UiProvider }
-  | { type: 'focusInput' };
+  | { type: 'focusInput' }
+  /** A message shown again from the start (a continuation reopens its answer). */
+  | { type: 'messageReplaced'; message: UiMessage }
+  /** Messages taken out of the conversation (regenerate, edit and resend). */
+  | { type: 'messagesRemoved'; ids: string[] }
+  /** The history list, newest first, and the conversation on show. */
+  | { type: 'chats'; chats: UiChat[]; activeId: string }
+  /** A chip for the composer (the answer to `attach`). */
+  | { type: 'attached'; attachment: UiAttachment };
 
 /** Webview → host. */
 export type WebviewMessage =
   | { type: 'ready' }
-  | { type: 'send'; text: string }
+  | { type: 'send'; text: string; attachments?: UiAttachment[]; atCursor?: boolean }
+  /** The last question, edited: it and everything after it are replaced by this one and its answer. */
+  | { type: 'editLast'; text: string; attachments?: UiAttachment[]; atCursor?: boolean }
+  /** Continue the last answer, which ended early. */
+  | { type: 'continue' }
+  | { type: 'attach'; what: 'selection' | 'file' }
+  | { type: 'switchChat'; id: string }
+  /** Without a title the host asks for one. */
+  | { type: 'renameChat'; id: string; title?: string }
+  | { type: 'deleteChat'; id: string }
+  /** Opens the conversation (the one on show without `id`) as a Markdown document. */
+  | { type: 'exportChat'; id?: string }
   | { type: 'stop' }
   | { type: 'newChat' }
   | { type: 'selectProvider' }
   | { type: 'setApiKey'; profileId?: string }
   | { type: 'retry' }
   | { type: 'insertAtCursor'; text: string }
-  | { type: 'copy'; text: string };
+  | { type: 'copy'; text: string }
+  /** A click on a link in an answer: the host opens it if it is http or https. */
+  | { type: 'openLink'; href: string };
+
+/**
+ * An answer that ended early with text to go on from: cut at the token limit, stopped, or failed
+ * after some text. Continue carries it on in the same message.
+ */
+export function canContinue(m: UiMessage): boolean {
+  return m.role === 'assistant' && m.text.length > 0 && (m.finishReason === 'length' || m.status === 'cancelled' || m.status === 'error');
+}
 
 /** Makes a switch over a union exhaustive: adding a member without handling it is a compile error. */
 export function assertNever(x: never): never {
@@ -110,18 +162,29 @@ const uiStats = shaped<UiStats>({
   provider: optional(str), model: optional(str), firstTokenMs: optional(nonNegative), durationMs: nonNegative, outputTokens: nonNegative,
   tokensEstimated: bool, tokensPerSecond: optional(nonNegative), usage: optional(uiUsage), stopMs: optional(nonNegative),
 });
+const uiAttachment = shaped<UiAttachment>({ kind: (v) => v === 'selection' || v === 'file', label: str, language: optional(str), text: str });
+const attachments: Check = (v) => Array.isArray(v) && v.every(uiAttachment);
 const uiMessage = shaped<UiMessage>({
   id: str, role: (v) => v === 'user' || v === 'assistant', text: str, reasoning: optional(str), status,
-  finishReason: optional(str), error: optional(uiError), model: optional(str), stats: optional(uiStats),
+  finishReason: optional(str), error: optional(uiError), model: optional(str), stats: optional(uiStats), attachments: optional(attachments),
 });
+const uiChat = shaped<UiChat>({ id: str, title: str, updatedAt: nonNegative, count: nonNegative });
 const uiProvider = shaped<UiProvider>({ id: str, label: str, model: str, kind: str, isDemo: bool });
 
 const WEBVIEW: Table<WebviewMessage> = {
   ready: {}, stop: {}, newChat: {}, selectProvider: {}, retry: {},
   setApiKey: { profileId: optional(str) },
-  send: { text: str },
+  send: { text: str, attachments: optional(attachments), atCursor: optional(bool) },
+  editLast: { text: str, attachments: optional(attachments), atCursor: optional(bool) },
+  continue: {},
+  attach: { what: (v) => v === 'selection' || v === 'file' },
+  switchChat: { id: str },
+  renameChat: { id: str, title: optional(str) },
+  deleteChat: { id: str },
+  exportChat: { id: optional(str) },
   insertAtCursor: { text: str },
   copy: { text: str },
+  openLink: { href: str },
 };
 
 const HOST: Table<HostMessage> = {
@@ -131,6 +194,10 @@ const HOST: Table<HostMessage> = {
   messageDone: { id: str, status, finishReason: optional(str), error: optional(uiError), stats: optional(uiStats) },
   provider: { provider: optional(uiProvider) },
   focusInput: {},
+  messageReplaced: { message: uiMessage },
+  messagesRemoved: { ids: (v) => Array.isArray(v) && v.every(str) },
+  chats: { chats: (v) => Array.isArray(v) && v.every(uiChat), activeId: str },
+  attached: { attachment: uiAttachment },
 };
 
 function guard<U extends { type: string }>(table: Table<U>, v: unknown): v is U {

@@ -1,44 +1,90 @@
 // The chat view's UI. A view of the host's state: it asks for a snapshot when it loads, then
 // applies deltas once per animation frame. Imports only shared/ and npm libraries.
-import { assertNever, isHostMessage, type HostMessage, type UiError, type UiMessage, type UiProvider, type WebviewMessage } from '../shared/protocol';
+import { assertNever, isHostMessage, type HostMessage, type UiAttachment, type UiError, type UiMessage, type UiProvider, type WebviewMessage } from '../shared/protocol';
+import { answerActions, errorActions, LAST_ONLY, lastIds, type AnswerAction, type ErrorAction } from './actions';
+import { attachmentDetails, Chips } from './chips';
+import { button, h } from './dom';
 import { Follow, type ScrollPos } from './follow';
+import { HistoryPanel } from './historyPanel';
 import { promptKeyAction } from './keys';
+import { interceptLinks } from './links';
 import { StreamingMarkdown } from './markdown';
 import { speedLine } from './speedLine';
 
-declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void };
+/** What the view keeps across being hidden and re-shown (VS Code's webview state): the question being written. */
+interface DraftState {
+  draft?: string;
+  attachments?: UiAttachment[];
+  atCursor?: boolean;
+}
+declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void; getState(): unknown; setState(s: DraftState): void };
 const vscode = acquireVsCodeApi();
 const send = (m: WebviewMessage) => vscode.postMessage(m);
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.append(...children);
-  return el;
-}
-
-function button(label: string, title: string, onClick: () => void, attrs: Record<string, string> = {}): HTMLButtonElement {
-  const b = h('button', { type: 'button', title, 'aria-label': title, ...attrs }, label);
-  b.addEventListener('click', onClick);
-  return b;
-}
+const STRINGS = {
+  history: 'History',
+  historyTitle: 'Show the list of chats',
+  newChat: '+ New',
+  newChatTitle: 'Start a new chat (this one stays in the history)',
+  attachSelection: '+ Selection',
+  attachSelectionTitle: 'Attach the editor\u2019s selection to the question',
+  attachFile: '+ File',
+  attachFileTitle: 'Attach the whole active file to the question',
+  atCursor: 'Answer at cursor',
+  atCursorTitle: 'Also stream the answer into the active editor at the cursor (one undo step)',
+  editing: 'Editing your last question: Enter sends it again, Escape cancels.',
+  cancelEdit: 'Cancel',
+  cancelEditTitle: 'Stop editing (Escape)',
+  edit: 'Edit',
+  editTitle: 'Edit this question and send it again (\u2191 in an empty box)',
+  continue: 'Continue',
+  continueTitle: 'Carry on from where the answer stopped, in this message',
+  regenerate: 'Regenerate',
+  regenerateTitle: 'Answer the last question again',
+  retry: 'Retry',
+  retryTitle: 'Ask again',
+  setApiKey: 'Set API key\u2026',
+  setApiKeyTitle: 'Set API key',
+  selectProvider: 'Select provider\u2026',
+  selectProviderTitle: 'Select provider',
+  copy: 'Copy',
+  copyTitle: 'Copy the answer',
+  insert: 'Insert',
+  insertTitle: 'Insert the answer at the cursor',
+};
 
 // ---- layout -------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
 const providerBtn = button('', 'Select provider', () => send({ type: 'selectProvider' }), { id: 'provider', class: 'provider' });
-const header = h('header', {}, providerBtn);
+const historyBtn = button(STRINGS.history, STRINGS.historyTitle, () => toggleHistory(), { id: 'history-toggle', 'aria-expanded': 'false', 'aria-controls': 'history' });
+const newChatBtn = button(STRINGS.newChat, STRINGS.newChatTitle, () => {
+  toggleHistory(false);
+  send({ type: 'newChat' });
+}, { id: 'new-chat' });
+const header = h('header', {}, providerBtn, historyBtn, newChatBtn);
+const history = new HistoryPanel(send, () => toggleHistory(false));
 const banner = h('div', { id: 'demo-banner', class: 'banner', role: 'note', hidden: '' },
   h('strong', {}, 'Demo mode: '), 'answers are recorded replies from a local replay server, not a real model. ',
   button('Select a real provider…', 'Select provider', () => send({ type: 'selectProvider' }), { class: 'link' }));
 const empty = h('div', { id: 'empty', class: 'empty' });
 const list = h('div', { id: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+// Links in answers open through the host (http and https only), never by the webview itself.
+interceptLinks(list, (href) => send({ type: 'openLink', href }));
 const scroller = h('main', { id: 'scroller' }, empty, list);
 const prompt = h('textarea', { id: 'prompt', rows: '1', placeholder: 'Ask anything… (Enter to send)', title: 'Enter sends, Shift+Enter adds a new line', 'aria-label': 'Message' });
 const sendBtn = button('Send', 'Send (Enter)', () => submit(), { id: 'send', class: 'primary' });
 const stopBtn = button('Stop', 'Stop the answer (Escape)', () => send({ type: 'stop' }), { id: 'stop', class: 'danger', hidden: '' });
 const jumpBtn = button('\u2193 Jump to latest', 'Scroll to the newest text and follow it', () => jumpToLatest(), { id: 'jump', class: 'jump', hidden: '' });
-const composer = h('footer', { class: 'composer' }, jumpBtn, prompt, h('div', { class: 'composer-buttons' }, stopBtn, sendBtn));
-app.append(header, banner, scroller, composer);
+const chips = new Chips(() => saveDraft());
+const editingNote = h('div', { id: 'editing', class: 'editing', role: 'status', hidden: '' }, STRINGS.editing, ' ',
+  button(STRINGS.cancelEdit, STRINGS.cancelEditTitle, () => cancelEdit(), { class: 'link' }));
+const atCursorBox = h('input', { type: 'checkbox', id: 'at-cursor' });
+const tools = h('div', { class: 'composer-tools' },
+  button(STRINGS.attachSelection, STRINGS.attachSelectionTitle, () => send({ type: 'attach', what: 'selection' }), { id: 'attach-selection' }),
+  button(STRINGS.attachFile, STRINGS.attachFileTitle, () => send({ type: 'attach', what: 'file' }), { id: 'attach-file' }),
+  h('label', { class: 'toggle', title: STRINGS.atCursorTitle }, atCursorBox, STRINGS.atCursor));
+const composer = h('footer', { class: 'composer' }, jumpBtn, editingNote, chips.el, prompt, h('div', { class: 'composer-buttons' }, tools, stopBtn, sendBtn));
+app.append(header, banner, history.el, scroller, composer);
 
 // ---- state ----------------------------------------------------------------------------------
 interface View {
@@ -78,10 +124,26 @@ function renderEmpty() {
     : h('div', {}, h('p', {}, 'No provider is configured yet.'), button('Add a provider…', 'Select provider', () => send({ type: 'selectProvider' }), { class: 'primary' })));
 }
 
-function errorBox(error: UiError): HTMLElement {
-  const actions = h('div', { class: 'actions' }, button('Retry', 'Ask again', () => send({ type: 'retry' })));
-  if (error.kind === 'auth') actions.append(button('Set API key…', 'Set API key', () => send({ type: 'setApiKey', profileId: error.profileId })));
-  actions.append(button('Select provider…', 'Select provider', () => send({ type: 'selectProvider' })));
+/** A button for an action under a message; those that act on the end of the conversation only are marked (see `markLast`). */
+function actionButton(action: AnswerAction | ErrorAction, msg: UiMessage): HTMLButtonElement {
+  const [label, title, run]: [string, string, () => void] = (() => {
+    switch (action) {
+      case 'continue': return [STRINGS.continue, STRINGS.continueTitle, () => send({ type: 'continue' })];
+      case 'regenerate': return [STRINGS.regenerate, STRINGS.regenerateTitle, () => send({ type: 'retry' })];
+      case 'retry': return [STRINGS.retry, STRINGS.retryTitle, () => send({ type: 'retry' })];
+      case 'setApiKey': return [STRINGS.setApiKey, STRINGS.setApiKeyTitle, () => send({ type: 'setApiKey', profileId: msg.error?.profileId })];
+      case 'selectProvider': return [STRINGS.selectProvider, STRINGS.selectProviderTitle, () => send({ type: 'selectProvider' })];
+      case 'copy': return [STRINGS.copy, STRINGS.copyTitle, () => send({ type: 'copy', text: msg.text })];
+      case 'insert': return [STRINGS.insert, STRINGS.insertTitle, () => send({ type: 'insertAtCursor', text: msg.text })];
+      default: return assertNever(action);
+    }
+  })();
+  return button(label, title, run, { 'data-action': action, ...(LAST_ONLY.has(action) ? { class: 'last-only' } : {}) });
+}
+
+function errorBox(msg: UiMessage & { error: UiError }): HTMLElement {
+  const error = msg.error;
+  const actions = h('div', { class: 'actions' }, ...errorActions(msg).map((a) => actionButton(a, msg)));
   return h('div', { class: 'error', role: 'alert' },
     h('div', { class: 'error-message' }, error.message),
     ...(error.hint ? [h('div', { class: 'error-hint' }, error.hint)] : []),
@@ -109,21 +171,29 @@ function finishView(v: View) {
   if (v.msg.status === 'cancelled' && !v.msg.stats) v.body.append(h('div', { class: 'note' }, 'Stopped.'));
   if (v.msg.finishReason === 'length') v.body.append(h('div', { class: 'note' }, 'Cut off at the token limit.'));
   if (v.msg.finishReason === 'contentFilter') v.body.append(h('div', { class: 'note' }, 'Stopped by the provider\u2019s content filter.'));
-  if (v.msg.error) v.el.append(errorBox(v.msg.error));
-  if (v.msg.text) {
-    v.el.append(h('div', { class: 'message-actions' },
-      button('Copy', 'Copy the answer', () => send({ type: 'copy', text: v.msg.text })),
-      button('Insert', 'Insert the answer at the cursor', () => send({ type: 'insertAtCursor', text: v.msg.text }))));
+  if (v.msg.error) v.el.append(errorBox({ ...v.msg, error: v.msg.error }));
+  v.el.append(h('div', { class: 'message-actions' }, ...answerActions(v.msg).map((a) => actionButton(a, v.msg))));
+}
+
+/** Marks the last question and the final answer: only there do Edit, Continue, Regenerate and Retry show. */
+function markLast() {
+  const last = lastIds([...views.values()].map((v) => v.msg));
+  for (const v of views.values()) {
+    const on = v.msg.id === last.question || v.msg.id === last.answer;
+    if (on !== v.el.hasAttribute('data-last')) v.el.toggleAttribute('data-last', on);
   }
 }
 
-function addMessage(msg: UiMessage): View {
+/** A message's view, appended to the list (or in place of `replacing`). */
+function addMessage(msg: UiMessage, replacing?: View): View {
   const body = h('div', { class: 'content' });
   const el = h('article', { class: `message ${msg.role}`, 'data-status': msg.status, 'data-id': msg.id },
     h('div', { class: 'who' }, msg.role === 'user' ? 'You' : msg.model ?? 'Assistant'), body);
   const v: View = { msg: { ...msg }, el, body, statsAt: performance.now(), pendingText: '', pendingReasoning: '' };
   if (msg.role === 'user') {
     body.textContent = msg.text;
+    for (const a of msg.attachments ?? []) el.append(attachmentDetails(a));
+    el.append(h('div', { class: 'message-actions' }, button(STRINGS.edit, STRINGS.editTitle, () => startEdit(), { class: 'last-only', 'data-action': 'edit' })));
   } else {
     if (msg.reasoning) ensureReasoning(v).textContent = msg.reasoning;
     v.md = new StreamingMarkdown(body, addCodeButtons);
@@ -140,7 +210,8 @@ function addMessage(msg: UiMessage): View {
     }
   }
   views.set(msg.id, v);
-  list.append(el);
+  if (replacing) replacing.el.replaceWith(el);
+  else list.append(el);
   renderEmpty();
   return v;
 }
@@ -253,6 +324,7 @@ function handle(m: HostMessage) {
       list.replaceChildren();
       provider = m.provider;
       for (const msg of m.messages) addMessage(msg);
+      markLast();
       setStreaming(m.streaming);
       renderProvider();
       follow.resume();
@@ -261,6 +333,7 @@ function handle(m: HostMessage) {
       return;
     case 'messageAdded':
       addMessage(m.message);
+      markLast();
       if (m.message.status === 'streaming') setStreaming(true);
       follow.resume();
       jumpBtn.hidden = true;
@@ -298,6 +371,31 @@ function handle(m: HostMessage) {
     case 'focusInput':
       prompt.focus();
       return;
+    case 'messageReplaced': {
+      const old = views.get(m.message.id);
+      addMessage(m.message, old);
+      markLast();
+      if (m.message.status === 'streaming') setStreaming(true);
+      queueFrame();
+      return;
+    }
+    case 'messagesRemoved':
+      for (const id of m.ids) {
+        views.get(id)?.el.remove();
+        views.delete(id);
+      }
+      markLast();
+      renderEmpty();
+      return;
+    case 'chats':
+      if (m.activeId !== activeChat && editing) cancelEdit();
+      activeChat = m.activeId;
+      history.update(m.chats, m.activeId);
+      return;
+    case 'attached':
+      chips.add(m.attachment);
+      prompt.focus();
+      return;
     default:
       assertNever(m);
   }
@@ -310,25 +408,96 @@ function autosize() {
   if (follow.following) scrollSoon(); // a taller composer must not hide the newest text
 }
 
+let activeChat = '';
+/** The last question is in the box being edited; what the box held before comes back on cancel. */
+let editing = false;
+let beforeEdit: { draft: string; attachments: UiAttachment[] } | undefined;
+
 function submit() {
   const text = prompt.value;
   if (!text.trim()) return;
-  send({ type: 'send', text });
+  const attachments = chips.items;
+  const atCursor = atCursorBox.checked;
+  send({ type: editing ? 'editLast' : 'send', text, ...(attachments.length ? { attachments } : {}), ...(atCursor ? { atCursor } : {}) });
+  setEditing(false);
   prompt.value = '';
+  chips.set([]);
   autosize();
+  saveDraft();
+}
+
+function setEditing(on: boolean) {
+  editing = on;
+  editingNote.hidden = !on;
+  if (!on) beforeEdit = undefined;
+}
+
+/** The last question into the box (with its attachments), to change and send again. */
+function startEdit() {
+  const last = lastIds([...views.values()].map((v) => v.msg)).question;
+  const question = last === undefined ? undefined : views.get(last)?.msg;
+  if (!question) return;
+  if (!editing) beforeEdit = { draft: prompt.value, attachments: chips.items };
+  setEditing(true);
+  prompt.value = question.text;
+  chips.set(question.attachments ?? []);
+  autosize();
+  prompt.focus();
+  prompt.setSelectionRange(prompt.value.length, prompt.value.length);
+}
+
+function cancelEdit() {
+  const back = beforeEdit;
+  setEditing(false);
+  prompt.value = back?.draft ?? '';
+  chips.set(back?.attachments ?? []);
+  autosize();
+  prompt.focus();
+}
+
+let draftTimer: ReturnType<typeof setTimeout> | undefined;
+/** Keeps the question being written (not an edit of the last one) for when the view comes back. */
+function saveDraft() {
+  if (draftTimer !== undefined) return;
+  draftTimer = setTimeout(() => {
+    draftTimer = undefined;
+    vscode.setState(editing
+      ? { draft: beforeEdit?.draft, attachments: beforeEdit?.attachments, atCursor: atCursorBox.checked }
+      : { draft: prompt.value, attachments: chips.items, atCursor: atCursorBox.checked });
+  }, 200);
+}
+
+function restoreDraft() {
+  const s = vscode.getState() as DraftState | undefined;
+  if (!s) return;
+  prompt.value = typeof s.draft === 'string' ? s.draft : '';
+  if (Array.isArray(s.attachments)) chips.set(s.attachments.filter((a) => typeof a?.text === 'string' && typeof a.label === 'string'));
+  atCursorBox.checked = s.atCursor === true;
+}
+
+function toggleHistory(open = !history.isOpen) {
+  history.setOpen(open);
+  historyBtn.setAttribute('aria-expanded', String(open));
+  scroller.hidden = open;
 }
 
 prompt.addEventListener('keydown', (e) => {
-  const action = promptKeyAction(e, streaming);
-  if (action === 'send') {
-    e.preventDefault();
-    submit();
-  } else if (action === 'stop') {
-    e.preventDefault();
-    send({ type: 'stop' });
+  const action = promptKeyAction(e, { streaming, empty: prompt.value === '', editing });
+  if (!action) return;
+  e.preventDefault();
+  switch (action) {
+    case 'send': return submit();
+    case 'stop': return send({ type: 'stop' });
+    case 'editLast': return startEdit();
+    case 'cancelEdit': return cancelEdit();
+    default: return assertNever(action);
   }
 });
-prompt.addEventListener('input', autosize);
+prompt.addEventListener('input', () => {
+  autosize();
+  saveDraft();
+});
+atCursorBox.addEventListener('change', saveDraft);
 scroller.addEventListener('scroll', () => {
   jumpBtn.hidden = follow.scrolled(scrollPos(), performance.now());
 }, { passive: true });
@@ -355,6 +524,8 @@ window.addEventListener('keydown', (e) => {
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (isHostMessage(e.data)) handle(e.data);
 });
+restoreDraft();
 renderProvider();
 send({ type: 'ready' });
 prompt.focus();
+autosize();

@@ -227,4 +227,227 @@ export const scenarios = [
     assert.match(text, /token limit cuts the answer, Continue carries on/, 'no seam where the answer was cut');
   }],
 
+  ['chat: Continue under a cut answer carries on in the same message, with no seam', async (ctx) => {
+    const { page } = ctx;
+    // The provider is still "Cut replay" (the scenario before chose it).
+    await palette(page, 'Ask LLM: New Chat');
+    const chat = webviewFrame(page);
+    await chat.locator('#provider', { hasText: 'Cut replay' }).waitFor({ timeout: T });
+    await chat.locator('#prompt').fill('Explain streaming');
+    await chat.locator('#prompt').press('Enter');
+    const answer = chat.locator('.message.assistant').last();
+    await answer.locator('.note', { hasText: 'token limit' }).waitFor({ timeout: T });
+    await ctx.shot('12-chat-cut-with-continue');
+    await answer.locator('[data-action="continue"]').click();
+    await answer.locator('.content', { hasText: 'so nothing is asked twice.' }).waitFor({ timeout: T });
+    await lastMessage(chat, 'done').waitFor({ timeout: T });
+    await ctx.shot('13-chat-continued');
+    assert.equal(await chat.locator('.message.assistant').count(), 1, 'the continuation joined the one answer');
+    assert.match((await answer.locator('.content').innerText()).replace(/\s+/g, ' '), /token limit cuts the answer, Continue carries on/, 'no seam');
+    assert.equal(await answer.locator('.note').count(), 0, 'no longer marked as cut');
+  }],
+
+  ['chat: Regenerate, then \u2191 edits the last question and Enter sends it again', async (ctx) => {
+    const { page } = ctx;
+    await palette(page, 'Ask LLM: Select Provider…');
+    await quickInput(page, 'E2E replay', 'E2E replay');
+    const chat = webviewFrame(page);
+    await chat.locator('#provider', { hasText: 'E2E replay' }).waitFor({ timeout: T });
+    await palette(page, 'Ask LLM: New Chat');
+    await chat.locator('#prompt').fill('First question');
+    await chat.locator('#prompt').press('Enter');
+    await lastMessage(chat, 'done').waitFor({ timeout: T });
+    const firstId = await chat.locator('.message.assistant').last().getAttribute('data-id');
+    await chat.locator('.message.assistant').last().locator('[data-action="regenerate"]').click();
+    await chat.locator(`.message.assistant:not([data-id="${firstId}"])`).waitFor({ timeout: T });
+    await lastMessage(chat, 'done').waitFor({ timeout: T });
+    assert.equal(await chat.locator('.message').count(), 2, 'the new answer took the old one\u2019s place');
+    await chat.locator('#prompt').click();
+    await chat.locator('#prompt').press('ArrowUp');
+    await chat.locator('#editing').waitFor({ state: 'visible', timeout: T });
+    assert.equal(await chat.locator('#prompt').inputValue(), 'First question');
+    await chat.locator('#prompt').press('End');
+    await chat.locator('#prompt').pressSequentially(', edited');
+    await ctx.shot('14-chat-editing-last-question');
+    await chat.locator('#prompt').press('Enter');
+    await chat.locator('.message.user', { hasText: 'First question, edited' }).waitFor({ timeout: T });
+    await lastMessage(chat, 'done').waitFor({ timeout: T });
+    assert.equal(await chat.locator('.message.user').count(), 1, 'the edited question replaced the old one');
+    assert.ok(await chat.locator('#editing').isHidden());
+    await ctx.shot('15-chat-edited-and-resent');
+  }],
+
+  ['chips and answer at cursor: the selection goes with the question; the answer also streams into the editor, one undo', async (ctx) => {
+    const { page } = ctx;
+    await openFile(page, 'notes.md');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Shift+End');
+    const chat = webviewFrame(page);
+    await chat.locator('#attach-selection').click();
+    await chat.locator('.chips .chip', { hasText: 'notes.md:1' }).waitFor({ timeout: T });
+    await chat.locator('#attach-file').click();
+    await chat.locator('.chip-remove[aria-label="Remove notes.md"]').waitFor({ timeout: T });
+    await ctx.shot('16-chat-two-chips');
+    await chat.locator('.chip-remove[aria-label="Remove notes.md"]').click();
+    assert.equal(await chat.locator('.chips .chip').count(), 1, 'the file chip is gone, the selection stays');
+    // A new empty document to answer into, its cursor at the start.
+    await page.keyboard.press('Control+N');
+    const lines = page.locator('.monaco-editor .view-lines').first();
+    await page.waitForTimeout(500);
+    await chat.locator('#at-cursor').check();
+    await chat.locator('#prompt').fill('Explain this heading');
+    const before = (await serverLog(ctx)).length;
+    await chat.locator('#prompt').press('Enter');
+    await chat.locator('.message.user').last().locator('details.attachment summary', { hasText: 'notes.md:1' }).waitFor({ timeout: T });
+    await lines.filter({ hasText: 'Streaming cuts the wait' }).waitFor({ timeout: T });
+    await lastMessage(chat, 'done').waitFor({ timeout: T });
+    await chat.locator('.message.user').last().locator('details.attachment summary').click();
+    await ctx.shot('17-chat-chip-in-question-and-answer-at-cursor');
+    const sent = (await serverLog(ctx)).slice(before).find((r) => r.url.startsWith('/synth/300/150/'));
+    assert.match(JSON.parse(sent.body).messages.at(-1).content, /Explain this heading\n\nSelection from notes\.md:1:\n```markdown\n# Notes\n```/);
+    assert.ok(await chat.locator('.chips').isHidden(), 'the chips went with the question');
+    await chat.locator('#at-cursor').uncheck();
+    await lines.click();
+    await page.keyboard.press('Control+Z');
+    await page.waitForTimeout(500);
+    assert.doesNotMatch((await lines.innerText()).replace(/\u00a0/g, ' '), /\S/, 'one undo takes the whole answer out');
+    await palette(page, 'View: Revert and Close Editor');
+  }],
+
+  ['history: every chat is listed; open one, rename it, and it is all still there after a reload', async (ctx) => {
+    const { page } = ctx;
+    const chat = webviewFrame(page);
+    await chat.locator('#history-toggle').click();
+    const rows = chat.locator('#history .chat-row');
+    await rows.nth(2).waitFor({ timeout: T });
+    const count = await rows.count();
+    await ctx.shot('18-chat-history-list');
+    const row = chat.locator('#history .chat-row', { hasText: 'Explain streaming' }).first();
+    await row.locator('.chat-rename').click();
+    await quickInput(page, 'Cut answer, continued');
+    await chat.locator('#history .chat-title', { hasText: 'Cut answer, continued' }).waitFor({ timeout: T });
+    await chat.locator('#history .chat-open', { hasText: 'Cut answer, continued' }).click();
+    await chat.locator('.message.user', { hasText: 'Explain streaming' }).waitFor({ timeout: T });
+    assert.ok(await chat.locator('#history').isHidden(), 'picking a chat shows it');
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), palette(page, 'Developer: Reload Window')]);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await palette(page, 'Ask LLM: Open Chat');
+    const again = webviewFrame(page);
+    await again.locator('.message.user', { hasText: 'Explain streaming' }).waitFor({ timeout: T });
+    await again.locator('#history-toggle').click();
+    await again.locator('#history .chat-title', { hasText: 'Cut answer, continued' }).waitFor({ timeout: T });
+    assert.equal(await again.locator('#history .chat-row').count(), count, 'the same chats after the reload');
+    await ctx.shot('19-chat-history-after-reload');
+    await again.locator('#history-toggle').click();
+  }],
+
+  ['hostile answers: the whole corpus streams into the chat in small pieces; nothing runs or is fetched, links open only on a click, through the extension', async (ctx) => {
+    const { page } = ctx;
+    const fs = await import('node:fs');
+    const dir = new URL('../fixtures/hostile/', import.meta.url);
+    const corpus = JSON.parse(fs.readFileSync(new URL('index.json', dir), 'utf8')).payloads;
+    // Every host the corpus names: none of them may see a request.
+    const hosts = new Set();
+    for (const p of corpus) {
+      for (const m of fs.readFileSync(new URL(`${p.name}.md`, dir), 'utf8').matchAll(/\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi)) hosts.add(m[1].toLowerCase());
+    }
+    hosts.add('xn--pypal-4ve.com');
+    const fetched = [];
+    const onRequest = (r) => {
+      let host = '';
+      try { host = new URL(r.url()).hostname; } catch { /* data:, blob: */ }
+      if (hosts.has(host) || /\.example$/.test(host)) fetched.push(r.url());
+    };
+    const popups = [];
+    const onPopup = (p) => popups.push(p.url());
+    page.on('request', onRequest);
+    page.context().on('page', onPopup);
+    try {
+      await palette(page, 'Ask LLM: Select Provider…');
+      await quickInput(page, 'Hostile replay', 'Hostile replay');
+      await page.locator('.statusbar-item', { hasText: 'hostile' }).waitFor({ timeout: T });
+      // New Chat opens the chat too (and focuses its prompt, which would close a palette opened right after).
+      await palette(page, 'Ask LLM: New Chat');
+      const chat = webviewFrame(page);
+      await chat.locator('#provider', { hasText: 'Hostile replay' }).waitFor({ timeout: T });
+      await chat.locator('#prompt').waitFor({ timeout: T });
+      // The conversation, not the history list (an earlier scenario that failed may have left it open).
+      if (await chat.locator('#history').isVisible()) await chat.locator('#history-toggle').click();
+      await chat.locator('#scroller').waitFor({ timeout: T });
+      assert.equal(await chat.locator('.message').count(), 0, 'a new chat');
+      // The chat's own document (a Frame, to run code in): what the CSP refused there, and whether a
+      // click on a link got past the view's handler to the window (where VS Code's own one listens).
+      let doc;
+      for (const f of page.frames()) {
+        if (await f.evaluate(() => !!document.getElementById('messages') && !!document.getElementById('prompt')).catch(() => false)) doc = f;
+      }
+      assert.ok(doc, 'the chat view\'s document');
+      const sandbox = await (await doc.frameElement()).getAttribute('sandbox');
+      assert.doesNotMatch(sandbox ?? '', /allow-forms/, `forms are off in the chat view (sandbox: ${sandbox})`);
+      await doc.evaluate(() => {
+        window.hostileSeen = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.hostileSeen.push(`CSP ${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
+        window.addEventListener('click', (e) => { if (e.target.closest?.('a')) window.hostileSeen.push('a link click reached the window'); });
+      });
+      const answers = chat.locator('.message.assistant');
+      for (const [i, p] of corpus.entries()) {
+        await chat.locator('#prompt').fill(`show ${p.name}`);
+        await chat.locator('#prompt').press('Enter');
+        await chat.locator('.message.assistant[data-status="done"]').nth(i).waitFor({ timeout: T });
+        const text = (await answers.nth(i).locator('.content').innerText()).replace(/[\s\u00a0]+/g, ' ');
+        for (const s of p.show) assert.ok(text.includes(s.replace(/[\s\u00a0]+/g, ' ')), `${p.name}: ${JSON.stringify(s)} is shown`);
+        if (i === 27) await ctx.shot('20-chat-hostile-answers');
+      }
+      // What the answers hold: only what the renderer makes, links only to http, https and mailto.
+      const problems = await doc.evaluate(() => {
+        const tags = new Set(['div', 'span', 'a', 'blockquote', 'br', 'code', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'li', 'ol', 'p', 'pre', 's', 'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul']);
+        const attrs = new Set(['class', 'href', 'title', 'start', 'data-highlighted']);
+        const out = [];
+        for (const el of document.querySelectorAll('.md-block *, .md-tail *')) {
+          if (el.closest('.code-actions')) continue;
+          if (!tags.has(el.localName)) out.push(`<${el.localName}>`);
+          for (const a of el.attributes) if (!attrs.has(a.name)) out.push(`${a.name} on <${el.localName}>`);
+          if (el.localName === 'a' && !/^(https?|mailto):/i.test(el.getAttribute('href') ?? '')) out.push(`a link to ${el.getAttribute('href')}`);
+        }
+        return out;
+      });
+      assert.deepEqual(problems.slice(0, 10), [], 'the answers hold nothing but Markdown');
+      // And as a user sees them: nothing pushed out of the column, however deep an answer nests.
+      const layout = await doc.evaluate(() => {
+        const scroller = document.getElementById('scroller');
+        const right = scroller.getBoundingClientRect().right;
+        const out = [];
+        if (scroller.scrollWidth > scroller.clientWidth + 1) out.push(`the chat scrolls sideways (${scroller.scrollWidth} > ${scroller.clientWidth} px)`);
+        for (const el of document.querySelectorAll('.md-overflow')) {
+          const r = el.getBoundingClientRect();
+          if (r.width < 80 || r.right > right + 1) out.push(`text nested past the limit: ${Math.round(r.width)} px wide, from ${Math.round(r.left)} to ${Math.round(r.right)} px`);
+        }
+        return out;
+      });
+      assert.deepEqual(layout, [], 'every answer is in view');
+      await page.waitForTimeout(500);
+      assert.deepEqual(await doc.evaluate(() => window.hostileSeen), [], 'nothing tried to run or load in the chat view');
+      assert.deepEqual(fetched, [], 'nothing was fetched from a host the answers name');
+      assert.deepEqual(popups, [], 'nothing opened by itself');
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no prompt to open anything by itself');
+      // The host checks what the view asks it to insert against the answers it holds: a code block
+      // the view shows goes in (text no answer shows is refused: test/unit/hostileMarkdown.test.ts).
+      const code = answers.nth(corpus.findIndex((p) => p.name === 'code-with-html')).locator('pre', { hasText: 'attacker.example/x.js' });
+      await code.locator('button', { hasText: 'Insert' }).dispatchEvent('click'); // (it shows on hover)
+      await page.locator('.monaco-editor .view-lines', { hasText: '<script src="https://attacker.example/x.js"></script>' }).first().waitFor({ timeout: T });
+      // A click on a link: the extension opens it (VS Code asks first: the link is not trusted).
+      const link = chat.locator('.message.assistant a', { hasText: 'click here to re-authenticate' });
+      await link.click();
+      const prompt = page.locator('.monaco-dialog-box', { hasText: 'attacker.example/login' });
+      await prompt.waitFor({ timeout: T });
+      await ctx.shot('21-chat-hostile-link-click');
+      await prompt.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      assert.deepEqual(await doc.evaluate(() => window.hostileSeen), [], 'the view handled the click (VS Code\'s own link handler never saw it)');
+      assert.deepEqual(fetched, [], 'nothing was fetched');
+    } finally {
+      page.off('request', onRequest);
+      page.context().off('page', onPopup);
+    }
+  }],
 ];

@@ -22,6 +22,7 @@ const server = await startCodeServer({
       { id: 'e2e', label: 'E2E replay', kind: 'openai', model: 'synth-fast', baseUrl: `${fixtures.url}/synth/300/150/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
       { id: 'slow', label: 'Slow replay', kind: 'openai', model: 'synth-slow', baseUrl: `${fixtures.url}/synth/3000/25/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
       { id: 'cut', label: 'Cut replay', kind: 'openai', model: 'cut-at-length', baseUrl: `${fixtures.url}/cont/30/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
+      { id: 'hostile', label: 'Hostile replay', kind: 'openai', model: 'hostile', baseUrl: `${fixtures.url}/hostile/500/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
     ],
     'askLlm.activeProvider': 'e2e',
   },

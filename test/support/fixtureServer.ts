@@ -9,6 +9,14 @@
 //   /fault/html/…                   a proxy's 502 HTML page
 //   /fault/html200/…                a web page with status 200 (a base URL that is a website)
 //   /fault/flaky/<n>/<fixture>/…    the first n requests on this key get 429 (Retry-After: 0), then the fixture
+//   /fx/<fault>/<any route above>…  the route's answer (ERNIE's chat, not its token request) with a fault:
+//                                   silent (never a byte), quiet (headers, then silence), stall | cut | reset[:<k>]
+//                                   (the first k events, then silence | a clean end | a destroyed socket),
+//                                   drip:<ms>[:<bytes>|:n<count>] (a few bytes at a time, or n writes), badjson[:<k>] (a truncated JSON
+//                                   event after the first k), huge:<MB>[:<k>] (one event of that size after k),
+//                                   html:<status> (a proxy's HTML page, every request), status:<code>:<n>:<key>[:<secs>]
+//                                   (the first n answers on key get that status, Retry-After secs if given),
+//                                   redirect:<status>:<url> (Location: url + the rest of the path)
 //   /ernie/<scenario>/<fixture>/<mode>/…  Baidu's token endpoint + chat: scenario ok | expire-once | error-json | bad-secret;
 //                                   mode also `stall` (the first half, then silence)
 //   /synth/<tokens>/<perSecond>/…   a synthetic OpenAI chat stream of Markdown (for Stop, benchmarks)
@@ -16,12 +24,14 @@
 //   /echo/<perSecond>/<times>/…     an OpenAI chat stream that answers with the request's selection (tells requests apart)
 //   /bsynth/<tokens>/<perSecond>/<k>/…  the same with a marker «mN» every k tokens; GET /_marks: their write times
 //   /demo/…                         a recorded answer, streamed at a readable pace (the start script's demo)
+//   /hostile/<perSecond>/…          the test/fixtures/hostile payload the last user message names (its last word), in small pieces
 //   GET /_log                       JSON: every request seen, with its body and whether the client hung up
 //   POST|GET /_report, /_job        a mailbox for the bench probe's reports, and its job
 import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { hostilePayload, streamPieces } from './hostile';
 import { demoAnswer, synthText, tokenize } from './synth';
 
 export interface RecordedRequest {
@@ -34,6 +44,8 @@ export interface RecordedRequest {
   clientAborted: boolean;
   /** The response finished or the socket closed. */
   closed: boolean;
+  /** When it closed (epoch ms, sub-ms precision): with an abort's time, how long Stop took to reach the server. */
+  closedAt?: number;
   /** When the request arrived (epoch ms, sub-ms precision), for time-to-first-token figures. */
   receivedAt: number;
 }
@@ -151,6 +163,7 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
       const markClosed = () => {
         if (rec.closed) return;
         rec.closed = true;
+        rec.closedAt = performance.timeOrigin + performance.now();
         if (!res.writableFinished) rec.clientAborted = true;
         closeWaiters.splice(0).forEach((w) => w());
       };
@@ -207,6 +220,12 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
     if (rec.url === '/_log') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(requests));
+      return;
+    }
+    if (route === 'fx') {
+      // The spec is split before decoding, so an encoded URL in it keeps its colons.
+      const spec = (/^\/fx\/([^/?]*)/.exec(rec.url)?.[1] ?? '').split(':').map(decodeURIComponent);
+      await fx(rec, res, spec, rec.url.replace(/^\/fx\/[^/?]*/, '') || '/');
       return;
     }
     if (route === 'replay') {
@@ -280,6 +299,18 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
       await streamOpenAiChunks(res, tokenize(text), Number(parts[1]), rec.body);
       return;
     }
+    if (route === 'hostile') {
+      // A hostile answer from the corpus, split so that every tag and link arrives in pieces.
+      const name = lastUserMessage(rec.body).trim().split(/\s+/).pop() ?? '';
+      const payload = hostilePayload(name);
+      if (!payload) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `no hostile payload ${name}`, type: 'invalid_request_error', code: 'not_found' } }));
+        return;
+      }
+      await streamOpenAiChunks(res, streamPieces(payload.text, 1), Number(parts[1]), rec.body);
+      return;
+    }
     if (route === 'say') {
       // The answer is whatever the last user message has after "say:" (fences, indentation, prose…).
       const msg = lastUserMessage(rec.body);
@@ -319,7 +350,7 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
       res.end(JSON.stringify(body));
     };
     if (url.pathname.endsWith('/oauth/2.0/token')) {
-      if (scenario === 'bad-secret' || url.searchParams.get('client_secret') !== 'ernie-secret') {
+      if (scenario === 'bad-secret' || !url.searchParams.get('client_secret')?.startsWith('ernie-secret')) {
         return json(401, { error: 'invalid_client', error_description: 'unknown client id' });
       }
       const n = (ernieTokens.get(key) ?? 0) + 1;
@@ -333,6 +364,82 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
     if (mode === 'stall') return firstHalf(res, fixture); // and silence until the client leaves
     await replay(res, fixture, mode);
     res.end();
+  }
+
+  /**
+   * A fault around another route's answer. The inner route writes into a recorder (fixtures are
+   * small), then the recorded answer goes out with the fault; ERNIE's token request passes untouched
+   * (except through `html`: a broken proxy breaks every request).
+   */
+  const statusCounts = new Map<string, number>();
+  async function fx(rec: RecordedRequest, res: http.ServerResponse, spec: string[], innerUrl: string): Promise<void> {
+    const inner: RecordedRequest = { ...rec, url: innerUrl };
+    const [fault, a, b, c, d] = spec;
+    if (fault === 'html') {
+      res.writeHead(Number(a || 502), { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!DOCTYPE html><html><head><title>${a || 502} Bad Gateway</title></head><body><h1>${a || 502} Bad Gateway</h1><p>The proxy server received an invalid response from an upstream server.</p><hr><address>squid</address></body></html>\n`);
+      return;
+    }
+    if (innerUrl.includes('/oauth/2.0/token')) return handle(inner, res);
+    if (fault === 'silent') return; // the socket stays open, headers never come, until the client leaves
+    if (fault === 'redirect') {
+      res.writeHead(Number(a), { location: b + innerUrl, 'content-type': 'text/plain' });
+      res.end('moved');
+      return;
+    }
+    if (fault === 'status') {
+      const key = spec.join(':');
+      const seen = statusCounts.get(key) ?? 0;
+      statusCounts.set(key, seen + 1);
+      if (seen < Number(b)) {
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (d !== undefined) headers['retry-after'] = d;
+        res.writeHead(Number(a), headers);
+        res.end(JSON.stringify({ error: { message: `HTTP ${a} from the test server (${c})`, type: Number(a) === 429 ? 'rate_limit_error' : 'server_error' } }));
+        return;
+      }
+      return handle(inner, res);
+    }
+    const got = await record((r) => handle(inner, r));
+    const ndjson = /ndjson/i.test(String(got.headers['content-type'] ?? '')) || got.body[0] === 0x7b;
+    const eol = /\r\n\r\n/.test(got.body.toString('latin1')) ? '\r\n' : '\n';
+    // The first part is the first `events` events (a number the test picks so that some text comes
+    // before the fault and some after it), else half of them.
+    const boundaries = [...got.body.toString('latin1').matchAll(ndjson ? /\n/g : /\r?\n\r?\n/g)].map((m) => m.index + m[0].length);
+    const events = Number((fault === 'huge' ? b : a) || Math.floor(boundaries.length / 2));
+    const cut = boundaries[Math.min(boundaries.length, Math.max(1, events)) - 1] ?? Math.floor(got.body.length / 2);
+    res.writeHead(got.status, got.headers);
+    res.flushHeaders();
+    if (fault === 'quiet') return;
+    if (fault === 'drip') {
+      const ms = Number(a || 0);
+      // <bytes> a write, or "nN": the body in N writes, whatever its size.
+      const step = Math.max(1, b?.startsWith('n') ? Math.ceil(got.body.length / Number(b.slice(1))) : Number(b || 1));
+      for (let i = 0; i < got.body.length && !res.destroyed; i += step) {
+        res.write(got.body.subarray(i, i + step));
+        await (ms > 0 ? sleep(ms) : tick());
+      }
+      if (!res.destroyed) res.end();
+      return;
+    }
+    res.write(got.body.subarray(0, cut));
+    if (fault === 'stall') return;
+    if (fault === 'cut') return void res.end();
+    if (fault === 'reset') {
+      // Let the first part reach the client before the socket goes (a destroy discards unsent bytes).
+      await new Promise<void>((r) => res.write('', () => r()));
+      await sleep(20);
+      res.socket?.destroy();
+      return;
+    }
+    if (fault === 'badjson') {
+      res.write(ndjson ? '{"message": {"role": "assistant", "content": "this line was cu\n' : `data: {"type": "content_block_delta", "choices": [{"delta": {"content": "this event was cu${eol}${eol}`);
+    } else if (fault === 'huge') {
+      if (!(await writeHuge(res, Number(a) * 1024 * 1024, ndjson, eol))) return;
+    } else {
+      throw new Error(`unknown fault ${fault}`);
+    }
+    res.end(got.body.subarray(cut));
   }
 
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
@@ -358,6 +465,51 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
       });
     },
   };
+}
+
+interface Recorded { status: number; headers: http.OutgoingHttpHeaders; body: Buffer }
+
+/** Runs a route's handler against a stand-in response and returns what it wrote (whole-body routes only). */
+function record(run: (res: http.ServerResponse) => Promise<void>): Promise<Recorded> {
+  return new Promise<Recorded>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let status = 200;
+    let headers: http.OutgoingHttpHeaders = {};
+    const fake = {
+      destroyed: false,
+      headersSent: false,
+      socket: null,
+      writeHead(s: number, h?: http.OutgoingHttpHeaders) { status = s; headers = { ...h }; fake.headersSent = true; return fake; },
+      setHeader(k: string, v: string) { headers[k] = v; },
+      flushHeaders() { /* nothing to flush */ },
+      write(chunk: string | Buffer) { chunks.push(Buffer.from(chunk)); return true; },
+      end(chunk?: string | Buffer) { if (chunk) chunks.push(Buffer.from(chunk)); resolve({ status, headers, body: Buffer.concat(chunks) }); return fake; },
+      on() { return fake; },
+    };
+    run(fake as unknown as http.ServerResponse).catch(reject);
+  });
+}
+
+/**
+ * One event of `bytes` bytes (`data: {"filler": "aaa…"}` or an NDJSON line), written 64 KB at a time
+ * as the client reads it, so the server itself stays small. False when the client left first.
+ */
+async function writeHuge(res: http.ServerResponse, bytes: number, ndjson: boolean, eol: string): Promise<boolean> {
+  const piece = Buffer.alloc(64 * 1024, 'a');
+  res.write(ndjson ? '{"filler": "' : 'data: {"filler": "');
+  for (let sent = 0; sent < bytes; sent += piece.length) {
+    if (res.destroyed) return false;
+    if (!res.write(piece)) {
+      await new Promise<void>((r) => {
+        const done = () => { res.off('drain', done); res.off('close', done); r(); };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  if (res.destroyed) return false;
+  res.write(ndjson ? '"}\n' : `"}${eol}${eol}`);
+  return true;
 }
 
 /** The whole answer the /cont route gives in two parts. */

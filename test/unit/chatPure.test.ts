@@ -130,8 +130,8 @@ describe('ChatHistory', () => {
     assert.deepEqual(writes, ['askLlm.chat.v2/b'], 'one write of the answer alone, with its latest text');
     assert.equal((map.get('askLlm.chat.v2/b') as UiMessage).text, 'grown');
     await h.save([], []);
-    assert.deepEqual([...map.keys()], ['askLlm.chat.v2']);
-    map.set('askLlm.chat.v2', ['x', 42]);
+    assert.deepEqual([...map.keys()].filter((k) => k.startsWith('askLlm.chat.v2/')), [], 'no message keys left');
+    map.set(`askLlm.chats.v3/${h.activeId}`, ['x', 42]);
     map.set('askLlm.chat.v2/x', { nonsense: true });
     assert.deepEqual(new ChatHistory(m).load(), []);
   });
