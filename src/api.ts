@@ -90,8 +90,9 @@ export function createApi(deps: ApiDeps): AskLlmApi {
     const caller = opts.signal ?? new AbortController().signal;
     const model = opts.model ?? profile.model;
     const messages = toMessages(prompt, opts.system ?? deps.systemPrompt?.());
-    // The log line at the end comes from the same fold every surface uses.
-    const answer = new Answer();
+    // The log line at the end comes from the same reducer every surface folds with; the surfaces
+    // keep the text, so this one only counts it.
+    const answer = new Answer(Date.now, Date.now(), false);
     const target = profile.kind === 'sse' ? profile.url ?? '' : baseUrlOf(profile);
     const proxy = proxyFor(target, profile);
     log('info', `#${id} → ${profile.id} (${profile.kind}) ${model} at ${safeOrigin(target)}${proxy ? ` through the proxy ${safeOrigin(proxy).replace(/\/$/, '')}` : ''}, ${messages.length} message(s)`);
@@ -126,7 +127,7 @@ export function createApi(deps: ApiDeps): AskLlmApi {
       for await (const raw of events) {
         const ev = clean(raw);
         answer.apply(ev);
-        if (ev.type === 'end' || ev.type === 'error') log(ev.type === 'end' ? 'info' : 'error', `#${id} ${describeOutcome(answer.outcome())}`);
+        if (ev.type === 'end' || ev.type === 'error') log(ev.type === 'end' ? 'info' : 'error', `#${id} ${describeOutcome(answer.outcome(), answer.chars)}`);
         yield ev;
       }
     } catch (err) {
@@ -181,11 +182,11 @@ function proxyPassword(proxy: string | undefined): string | undefined {
 }
 
 /** One log line for an ended answer: how it ended, time to first token, duration, size, speed. */
-export function describeOutcome(o: Outcome): string {
+export function describeOutcome(o: Outcome, chars = o.text.length): string {
   const t = o.timing;
   const how = o.error
     ? `✗ ${o.error.kind}${o.error.status ? ` ${o.error.status}` : ''}: ${o.error.message}`
     : `← ${o.finishReason}${o.nativeFinishReason ? ` (${o.nativeFinishReason})` : ''}`;
   const speed = t.tokensPerSecond === undefined ? '' : `, ${t.tokensPerSecond.toFixed(1)} tok/s`;
-  return `${how}, first token ${t.firstTokenMs === undefined ? 'none' : `${t.firstTokenMs} ms`}, ${t.durationMs} ms, ${o.text.length} chars${o.error ? ' kept' : ''}, ${t.outputTokens}${t.tokensEstimated ? ' deltas' : ' tokens'}${speed}`;
+  return `${how}, first token ${t.firstTokenMs === undefined ? 'none' : `${t.firstTokenMs} ms`}, ${t.durationMs} ms, ${chars} chars${o.error ? ' kept' : ''}, ${t.outputTokens}${t.tokensEstimated ? ' deltas' : ' tokens'}${speed}`;
 }

@@ -64,6 +64,8 @@ export function assertNever(x: never): never {
 /** The answer so far: a pure reducer over events (no timers, no I/O). */
 export class Answer {
   text = '';
+  /** Characters of text received (kept also when the text itself is not). */
+  chars = 0;
   reasoning = '';
   usage: Usage | undefined;
   toolCalls: ToolCall[] = [];
@@ -75,7 +77,8 @@ export class Answer {
   private lastTokenAt: number | undefined;
   private endedAt: number | undefined;
 
-  constructor(private readonly now: () => number = Date.now, readonly startedAt = now()) {}
+  /** `keepText: false` counts the text without keeping it (a log line needs no second copy of the answer). */
+  constructor(private readonly now: () => number = Date.now, readonly startedAt = now(), private readonly keepText = true) {}
 
   /** Applies one event; returns the delta it carries for sinks, if any. */
   apply(ev: LlmEvent): { kind: 'text' | 'reasoning'; text: string } | undefined {
@@ -92,8 +95,10 @@ export class Answer {
         this.firstTokenAt ??= t;
         this.lastTokenAt = t;
         this.deltas++;
-        if (ev.type === 'text') this.text += ev.text;
-        else this.reasoning += ev.text;
+        if (ev.type === 'text') {
+          this.chars += ev.text.length;
+          if (this.keepText) this.text += ev.text;
+        } else if (this.keepText) this.reasoning += ev.text;
         return { kind: ev.type, text: ev.text };
       }
       case 'toolCall':
