@@ -2,24 +2,14 @@
 // switch, rename, delete, the old single conversation migrated), attachments as the model gets
 // them, the Markdown export, which actions a message offers, and the keys of the message box.
 import { strict as assert } from 'node:assert';
-import type * as vscode from 'vscode';
 import { endedEarly } from '../../src/core/continuation';
 import { conversationMarkdown, fenceFor, withAttachments } from '../../src/host/chatMarkdown';
 import { ChatHistory, titleFrom } from '../../src/host/history';
 import { canContinue, isHostMessage, isWebviewMessage, type UiAttachment, type UiMessage } from '../../src/shared/protocol';
 import { answerActions, chatMeta, chatTitle, errorActions, lastIds } from '../../src/webview/actions';
 import { promptKeyAction, type PromptKey } from '../../src/webview/keys';
+import { memento } from '../support/memento';
 
-/** An in-memory Memento (JSON round trip, as VS Code stores it). */
-function memento() {
-  const map = new Map<string, unknown>();
-  const m = {
-    get: <T>(k: string) => map.get(k) as T | undefined,
-    update: async (k: string, v: unknown) => { if (v === undefined) map.delete(k); else map.set(k, JSON.parse(JSON.stringify(v))); },
-    keys: () => [...map.keys()],
-  };
-  return { m: m as unknown as vscode.Memento, map };
-}
 const msg = (id: string, role: 'user' | 'assistant', text: string, extra: Partial<UiMessage> = {}): UiMessage => ({ id, role, text, status: 'done', ...extra });
 
 describe('ChatHistory (conversations)', () => {

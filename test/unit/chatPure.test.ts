@@ -1,11 +1,11 @@
 // The chat's pure parts: where a growing Markdown answer may be cut into finished blocks, the
 // host <-> webview message guards, and the conversation store.
 import { strict as assert } from 'node:assert';
-import type * as vscode from 'vscode';
 import { ChatHistory } from '../../src/host/history';
 import { isHostMessage, isWebviewMessage, type UiMessage } from '../../src/shared/protocol';
 import { scanBlocks } from '../../src/webview/blocks';
 import { synthText } from '../support/synth';
+import { memento } from '../support/memento';
 
 /** Whether `offset` falls inside a fenced code block of `text` (an independent, line-by-line count). */
 function insideFence(text: string, offset: number): boolean {
@@ -93,16 +93,6 @@ describe('protocol guards', () => {
 
 describe('ChatHistory', () => {
   /** An in-memory Memento: the store is only a key-value map. */
-  function memento() {
-    const map = new Map<string, unknown>();
-    const writes: string[] = [];
-    const m = {
-      get: <T>(k: string) => map.get(k) as T | undefined,
-      update: async (k: string, v: unknown) => { writes.push(k); if (v === undefined) map.delete(k); else map.set(k, JSON.parse(JSON.stringify(v))); },
-      keys: () => [...map.keys()],
-    };
-    return { m: m as unknown as vscode.Memento, map, writes };
-  }
   const msg = (id: string, role: 'user' | 'assistant', text: string, status: UiMessage['status'] = 'done'): UiMessage => ({ id, role, text, status });
 
   it('round-trips the conversation; an answer that was streaming comes back cancelled with its text', async () => {

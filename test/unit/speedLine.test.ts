@@ -1,9 +1,9 @@
 // The speed line under each answer: its wording, its place in the protocol, and in the history.
 import { strict as assert } from 'node:assert';
-import type * as vscode from 'vscode';
 import { ChatHistory } from '../../src/host/history';
 import { isHostMessage, type UiMessage, type UiStats } from '../../src/shared/protocol';
 import { formatMs, speedLine } from '../../src/webview/speedLine';
+import { memento } from '../support/memento';
 
 const reported: UiStats = {
   provider: 'openai', model: 'gpt-4o-mini', firstTokenMs: 320, durationMs: 2400, outputTokens: 312,
@@ -58,15 +58,6 @@ describe('speed figures in the protocol and the history', () => {
     assert.ok(!isHostMessage({ type: 'delta', id: 'a', stats: { ...reported, usage: { inputTokens: -1 } } }));
   });
 
-  function memento() {
-    const map = new Map<string, unknown>();
-    const m = {
-      get: <T>(k: string) => map.get(k) as T | undefined,
-      update: async (k: string, v: unknown) => { if (v === undefined) map.delete(k); else map.set(k, JSON.parse(JSON.stringify(v))); },
-      keys: () => [...map.keys()],
-    };
-    return { m: m as unknown as vscode.Memento, map };
-  }
 
   it('are kept across a reload; figures that do not check out are dropped, not the answer', async () => {
     const { m, map } = memento();
