@@ -138,8 +138,9 @@ describe('a malformed event', () => {
 
   it('cleanSseBody hands over the good events before the bad one, then errors', async () => {
     const reader = cleanSseBody(streamOf('data: {"n":1}\n\ndata: {"n":2}\n\ndata: {"n": 3\n\ndata: {"n":4}\n\n')).getReader();
-    const first = await reader.read();
-    assert.equal(new TextDecoder().decode(first.value), 'data: {"n":1}\n\ndata: {"n":2}\n\n');
+    const decode = async () => new TextDecoder().decode((await reader.read()).value);
+    assert.equal(await decode(), 'data: {"n":1}\n\n');
+    assert.equal(await decode(), 'data: {"n":2}\n\n');
     await assert.rejects(reader.read(), (err: unknown) => err instanceof LlmError && err.info.kind === 'protocol');
   });
 });

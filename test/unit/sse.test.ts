@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { cleanSseStream, SseParser, type SseEvent } from '../../src/core/sse';
+import { cleanSseBody, cleanSseStream, SseParser, type SseEvent } from '../../src/core/sse';
 import { loadFixture, splitPoints } from '../support/fixtureServer';
 
 function parseIn(body: Buffer, cuts: number[], flushAtEof = false): SseEvent[] {
@@ -95,6 +95,17 @@ describe('SSE parser', () => {
     const events = parseIn(Buffer.from(out), []);
     assert.ok(events.every((e) => e.data.trim() !== '' && !e.data.startsWith(':')));
     assert.equal(events[events.length - 1].data, '[DONE]');
+  });
+
+  it('cleanSseBody hands the SDK one chunk per event, however many events one read holds', async () => {
+    // The openai SDK copies its buffer at every event of a chunk: 400 events in one chunk cost it
+    // 400 copies of the whole chunk. One event a chunk keeps that linear.
+    const events = Array.from({ length: 400 }, (_, i) => `data: {"choices":[{"index":0,"delta":{"content":"t${i} "}}]}\n\n`);
+    const body = new Blob([events.join('') + 'data: [DONE]\n\n']).stream();
+    const chunks: string[] = [];
+    for await (const chunk of cleanSseBody(body) as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk).toString());
+    assert.equal(chunks.length, 401);
+    assert.equal(chunks.join(''), events.join('') + 'data: [DONE]\n\n');
   });
 
   describe('a long line fed in small pieces', () => {
