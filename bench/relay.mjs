@@ -3,9 +3,10 @@
 // workbench; the figure that travels between runs is ours/floor, reported as the median of the
 // repetitions with its min–max spread.
 //
-//   node bench/relay.mjs [--before REV] [--reps N]      (default: --before HEAD~1 --reps 3)
+//   node bench/relay.mjs [--before REV] [--after REV] [--reps N] [--rates 2000] [--surfaces webview]
+//   (default: --before HEAD~1, after = this checkout, --reps 3, every rate and both surfaces)
 //
-// REV is checked out as a worktree in .cache/ (sharing node_modules), built, and loaded instead of
+// A REV is checked out as a worktree in .cache/ (sharing node_modules), built, and loaded instead of
 // this checkout's extension; the fixture server, the floor probe and the harness are this checkout's.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,13 +22,23 @@ const beforeRev = arg('--before', 'HEAD~1');
 const reps = Number(arg('--reps', '3'));
 const git = (...a) => execFileSync('git', a, { cwd: root }).toString().trim();
 
-const sha = git('rev-parse', '--short', beforeRev);
-const tree = path.join(root, '.cache', `bench-before-${sha}`);
-if (!fs.existsSync(tree)) {
-  git('worktree', 'add', '--detach', tree, sha);
-  fs.symlinkSync(path.join(root, 'node_modules'), path.join(tree, 'node_modules'));
+const afterRev = arg('--after', undefined);
+/** A worktree of `rev` in .cache/, sharing node_modules. */
+function worktree(rev) {
+  const dir = path.join(root, '.cache', `bench-before-${rev}`);
+  if (!fs.existsSync(dir)) {
+    git('worktree', 'add', '--detach', dir, rev);
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  }
+  return dir;
 }
-const after = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+changes' : ''}`;
+const sha = git('rev-parse', '--short', beforeRev);
+const trees = { before: worktree(sha), after: afterRev ? worktree(git('rev-parse', '--short', afterRev)) : undefined };
+const after = afterRev ? git('rev-parse', '--short', afterRev) : `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+changes' : ''}`;
+const narrow = {
+  ...(arg('--rates') ? { ASKLLM_BENCH_RATES: arg('--rates') } : {}),
+  ...(arg('--surfaces') ? { ASKLLM_BENCH_SURFACES: arg('--surfaces') } : {}),
+};
 
 const outDir = path.join(root, '.cache', 'bench-relay');
 fs.mkdirSync(outDir, { recursive: true });
@@ -39,7 +50,7 @@ for (let i = 0; i < reps; i++) {
     const run = () => execFileSync(process.execPath, [path.join(root, 'bench/run.mjs')], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, ASKLLM_BENCH_ONLY: 'relay', ASKLLM_BENCH_OUT: out, ...(side === 'before' ? { ASKLLM_BENCH_EXTENSION: tree } : {}) },
+      env: { ...process.env, ...narrow, ASKLLM_BENCH_ONLY: 'relay', ASKLLM_BENCH_OUT: out, ...(trees[side] ? { ASKLLM_BENCH_EXTENSION: trees[side] } : {}) },
     });
     try {
       run();

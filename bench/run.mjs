@@ -16,7 +16,9 @@ const QUICK = !!process.env.ASKLLM_BENCH_QUICK;
 const RELAY_ONLY = process.env.ASKLLM_BENCH_ONLY === 'relay';
 const EXTENSION = path.resolve(process.env.ASKLLM_BENCH_EXTENSION ?? root);
 const VARIANTS = RELAY_ONLY ? ['ours', 'floor'] : ['ours', 'floor', 'naive'];
-const RATES = [50, 500, 2000];
+// ASKLLM_BENCH_RATES=2000 and ASKLLM_BENCH_SURFACES=webview|editor narrow a relay run (for a bisect).
+const RATES = process.env.ASKLLM_BENCH_RATES ? process.env.ASKLLM_BENCH_RATES.split(',').map(Number) : [50, 500, 2000];
+const SURFACES = (process.env.ASKLLM_BENCH_SURFACES ?? 'webview,editor').split(',');
 const LATENCY_TOKENS = QUICK ? { 50: 150, 500: 500, 2000: 1000 } : { 50: 500, 500: 2000, 2000: 4000 };
 const RENDER_LENGTHS = QUICK ? [2000, 5000] : [10000, 50000];
 const NAIVE_MAX_TOKENS = { webview: QUICK ? 2000 : 10000, editor: QUICK ? 500 : 2000 };
@@ -197,6 +199,17 @@ async function runWebview(variant, tokens, rate) {
   }
   const cpuBefore = await probeReport();
   const before = variant === 'ours' ? await frameMetrics(cdp) : null;
+  // ASKLLM_BENCH_PROFILE=DIR: a CPU profile of the workbench's main thread during each run, to read with bench/profile.mjs.
+  const profiling = !!process.env.ASKLLM_BENCH_PROFILE;
+  const tracing = process.env.ASKLLM_BENCH_TRACE;
+  if (tracing) await browser.startTracing(page, { path: path.join(tracing, `webview-${variant}-${tokens}-${rate}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8'] });
+  if (profiling) {
+    await pageCdp.send('Profiler.enable');
+    await pageCdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await pageCdp.send('Profiler.start');
+    await palette('Ask LLM Bench: profile the extension host');
+    await waitReport((r) => r && r.profiled === true, 'host profile started');
+  }
   const t0 = now();
   if (variant === 'ours') {
     await chat.locator('#prompt').fill(`bench ${label}`);
@@ -213,6 +226,14 @@ async function runWebview(variant, tokens, rate) {
   while (Date.now() < end && !(await frame.evaluate((l) => l in window.__bench.marks, last))) await sleep(50);
   const doneAt = now();
   const after = await frameMetrics(cdp);
+  if (tracing) await browser.stopTracing();
+  if (profiling) {
+    const { profile } = await pageCdp.send('Profiler.stop');
+    fs.mkdirSync(process.env.ASKLLM_BENCH_PROFILE, { recursive: true });
+    fs.writeFileSync(path.join(process.env.ASKLLM_BENCH_PROFILE, `webview-${variant}-${tokens}-${rate}.cpuprofile`), JSON.stringify(profile));
+    await palette('Ask LLM Bench: profile the extension host');
+    await waitReport((r) => r && r.profiled === false, 'host profile written');
+  }
   const seen = await frame.evaluate(() => window.__bench);
   const written = await serverMarks();
   const cpuAfter = await probeReport();
@@ -225,6 +246,8 @@ async function runWebview(variant, tokens, rate) {
     keepUpMs: seen.marks[last] !== undefined ? seen.marks[last] - written[last] : null,
     busyMsPer1k: ((after.TaskDuration - b.TaskDuration) * 1000) / (tokens / 1000),
     layoutMsPer1k: ((after.LayoutDuration - b.LayoutDuration) * 1000) / (tokens / 1000),
+    styleMsPer1k: ((after.RecalcStyleDuration - b.RecalcStyleDuration) * 1000) / (tokens / 1000),
+    scriptMsPer1k: ((after.ScriptDuration - b.ScriptDuration) * 1000) / (tokens / 1000),
     longTasks: seen.long.filter((d) => d > 50).length,
     maxTaskMs: seen.long.length ? Math.max(...seen.long) : 0,
     hostCpuMsPer1k: ((cpuAfter.cpuUserMs + cpuAfter.cpuSystemMs) - (cpuBefore.cpuUserMs + cpuBefore.cpuSystemMs)) / (tokens / 1000),
@@ -236,7 +259,7 @@ async function runWebview(variant, tokens, rate) {
   };
   if (variant !== 'ours') await waitReport((r) => r && r.done, 'probe run done');
   results.runs.push(run);
-  console.log(`[bench] webview ${variant.padEnd(5)} ${String(tokens).padStart(6)} tok @ ${String(rate).padStart(4)}/s  p50 ${run.latency.p50?.toFixed(1)} p95 ${run.latency.p95?.toFixed(1)} ms  keep-up ${run.keepUpMs?.toFixed(0)} ms  busy ${run.busyMsPer1k.toFixed(1)} ms/1k  long ${run.longTasks}`);
+  console.log(`[bench] webview ${variant.padEnd(5)} ${String(tokens).padStart(6)} tok @ ${String(rate).padStart(4)}/s  p50 ${run.latency.p50?.toFixed(1)} p95 ${run.latency.p95?.toFixed(1)} ms  keep-up ${run.keepUpMs?.toFixed(0)} ms  busy ${run.busyMsPer1k.toFixed(1)} ms/1k (script ${run.scriptMsPer1k.toFixed(0)}, style ${run.styleMsPer1k.toFixed(0)}, layout ${run.layoutMsPer1k.toFixed(0)})  long ${run.longTasks}`);
   return run;
 }
 
@@ -289,12 +312,12 @@ async function runEditor(variant, tokens, rate) {
 
 // ---- the suite ------------------------------------------------------------------------------
 try {
-  for (const rate of RATES) {
+  for (const rate of SURFACES.includes('webview') ? RATES : []) {
     for (const variant of VARIANTS) {
       await runWebview(variant, Math.min(LATENCY_TOKENS[rate], variant === 'naive' ? NAIVE_MAX_TOKENS.webview : Infinity), rate);
     }
   }
-  for (const rate of RELAY_ONLY ? RATES : []) {
+  for (const rate of RELAY_ONLY && SURFACES.includes('editor') ? RATES : []) {
     for (const variant of VARIANTS) await runEditor(variant, LATENCY_TOKENS[rate], rate);
   }
   if (!RELAY_ONLY) await restOfSuite();

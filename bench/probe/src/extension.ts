@@ -5,6 +5,13 @@
 //   editor.edit per token.
 // It also records, for ANY document (Ask LLM's too), when each «mN» marker first appears.
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
+import * as path from 'node:path';
+
+const hostProfiler = new inspector.Session();
+let profiling = false;
+let profiles = 0;
 
 type Variant = 'floor' | 'naive';
 
@@ -92,6 +99,28 @@ export function activate(context: vscode.ExtensionContext): void {
         await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
       }
       await report(`${server}/_report`, { applied: job.nonce });
+    }),
+    vscode.commands.registerCommand('askLlmBench.profile', async () => {
+      // ASKLLM_BENCH_PROFILE=DIR: the first call starts a CPU profile of this extension host (Ask
+      // LLM runs in it too), the second writes it to DIR.
+      const dir = process.env.ASKLLM_BENCH_PROFILE;
+      if (!dir) return;
+      const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => hostProfiler.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+      if (!profiling) {
+        hostProfiler.connect();
+        await post('Profiler.enable');
+        await post('Profiler.setSamplingInterval', { interval: 200 });
+        await post('Profiler.start');
+        profiling = true;
+      } else {
+        const { profile } = await post('Profiler.stop');
+        hostProfiler.disconnect();
+        profiling = false;
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, `host-${++profiles}.cpuprofile`), JSON.stringify(profile));
+      }
+      const job = vscode.workspace.getConfiguration('askLlmBench').get<{ reportUrl: string }>('job')!;
+      await report(job.reportUrl, { profiled: profiling });
     }),
     vscode.commands.registerCommand('askLlmBench.report', async () => {
       // Document marks, edits and the extension host's CPU and memory since the last report.
