@@ -14,6 +14,10 @@ import { renderSvg } from './chart.mjs';
 
 const QUICK = !!process.env.ASKLLM_BENCH_QUICK;
 const RELAY_ONLY = process.env.ASKLLM_BENCH_ONLY === 'relay';
+// ASKLLM_BENCH_ONLY=hop measures only Enter → request at the server, ours and the floor's;
+// ASKLLM_BENCH_ONLY=selections only eight selections rewritten at once against a single one.
+const HOP_ONLY = process.env.ASKLLM_BENCH_ONLY === 'hop';
+const SELECTIONS_ONLY = process.env.ASKLLM_BENCH_ONLY === 'selections';
 const EXTENSION = path.resolve(process.env.ASKLLM_BENCH_EXTENSION ?? root);
 const VARIANTS = RELAY_ONLY ? ['ours', 'floor'] : ['ours', 'floor', 'naive'];
 // ASKLLM_BENCH_RATES=2000 and ASKLLM_BENCH_SURFACES=webview|editor narrow a relay run (for a bisect).
@@ -148,9 +152,9 @@ await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
 await page.locator('.monaco-workbench').waitFor({ timeout: T });
 await page.locator('.statusbar-item', { hasText: 'Ask LLM' }).waitFor({ timeout: T });
 let scenarioId = 0;
-async function useProvider(tokens, rate) {
+async function useProvider(tokens, rate, route = 'bsynth') {
   const label = `bench-${++scenarioId}`;
-  const url = `${fixtures.url}/bsynth/${tokens}/${rate}/${MARK_EVERY}/v1`;
+  const url = `${fixtures.url}/${route}/${tokens}/${rate}/${MARK_EVERY}/v1`;
   await writeSettings({
     'askLlm.providers': [{ id: label, label, kind: 'openai', model: `synth-${tokens}-${rate}`, baseUrl: url }],
     'askLlm.activeProvider': label,
@@ -311,8 +315,77 @@ async function runEditor(variant, tokens, rate) {
 }
 
 // ---- the suite ------------------------------------------------------------------------------
+/**
+ * Enter → request at the server, interleaved: Enter in the chat, and Enter in the floor probe's
+ * box, whose extension host only reads the job's URL and fetches (the bare hop: webview message →
+ * extension host → fetch). A short answer each, so the runs do not overlap.
+ */
+async function hopRuns(reps = 10) {
+  const { label } = await useProvider(50, 2000);
+  await chat.locator('#provider', { hasText: label }).waitFor({ timeout: T });
+  const floorFrame = (await probeFrame('floor')).frame;
+  const out = { ours: [], floor: [] };
+  for (let i = 0; i < reps; i++) {
+    for (const variant of ['ours', 'floor']) {
+      const seen = (await (await fetch(`${fixtures.url}/_log`)).json()).length;
+      const box = variant === 'ours' ? chat.locator('#prompt') : floorFrame.locator('#ask');
+      await box.fill(`hop ${variant} ${i}`);
+      const t0 = now();
+      await box.press('Enter');
+      let req;
+      for (const end = Date.now() + T; !req && Date.now() < end; await sleep(20)) {
+        req = (await (await fetch(`${fixtures.url}/_log`)).json()).slice(seen).find((r) => r.url.startsWith('/bsynth/'));
+      }
+      out[variant].push(req.receivedAt - t0);
+      await sleep(400); // the 50-token answer ends
+    }
+  }
+  results.hop = { ours: stats(out.ours), floor: stats(out.floor), reps };
+  console.log(`[bench] Enter → request: ours p50 ${results.hop.ours.p50.toFixed(1)} p95 ${results.hop.ours.p95.toFixed(1)} ms, floor p50 ${results.hop.floor.p50.toFixed(1)} p95 ${results.hop.floor.p95.toFixed(1)} ms (${reps} interleaved)`);
+}
+
+/**
+ * Every selection answered at once (`target: "selection"`): 8 selections of a new document at 500
+ * tokens/s each, against 1, interleaved. Per range: relay latency (server write → the document);
+ * in all: edits per second (about one a frame is the target), and whether one undo restores the
+ * document and one redo brings all of it back.
+ */
+async function selectionRuns(reps = 3, tokens = 1000, rate = 500) {
+  const out = { 1: [], 8: [] };
+  for (let i = 0; i < reps; i++) {
+    for (const n of [1, 8]) {
+      const { url } = await useProvider(tokens, rate, 'msynth');
+      await writeSettings({ 'askLlmBench.job': { selections: n, url, reportUrl: `${fixtures.url}/_report` } });
+      await probeReport(); // clears the probe's marks
+      await palette('Ask LLM Bench: rewrite selections');
+      const done = await waitReport((r) => r && r.selections === n, `${n} selections rewritten`);
+      const { marks } = await probeReport();
+      const written = await (await fetch(`${fixtures.url}/_marks?all`)).json();
+      const byStream = {};
+      for (const [key, t] of Object.entries(written)) {
+        if (marks[key] === undefined) continue;
+        (byStream[key.split('x')[0]] ??= []).push(marks[key] - t);
+      }
+      const streams = Object.values(byStream).filter((l) => l.length > 10);
+      const run = {
+        selections: n, ...done,
+        latency: stats(streams.flat()),
+        worstRangeP95: Math.max(...streams.map((l) => pct(l, 95))),
+        ranges: streams.length,
+        editsPerSecond: done.edits / (done.durationMs / 1000),
+      };
+      out[n].push(run);
+      console.log(`[bench] ${n} selection(s) @ ${rate}/s  p50 ${run.latency.p50?.toFixed(1)} p95 ${run.latency.p95?.toFixed(1)} ms  worst range p95 ${run.worstRangeP95.toFixed(1)} ms  ${run.ranges} ranges  ${done.edits} edits (${run.editsPerSecond.toFixed(0)}/s)  undo ${done.undoRestores ? 'restores' : 'DOES NOT restore'}  redo ${done.redoRestores ? 'restores' : 'DOES NOT restore'}`);
+      await palette('View: Revert and Close Editor').catch(() => undefined);
+    }
+  }
+  results.selections = out;
+}
+
 try {
-  for (const rate of SURFACES.includes('webview') ? RATES : []) {
+  if (HOP_ONLY) await hopRuns();
+  if (SELECTIONS_ONLY) await selectionRuns();
+  for (const rate of SURFACES.includes('webview') && !HOP_ONLY && !SELECTIONS_ONLY ? RATES : []) {
     for (const variant of VARIANTS) {
       await runWebview(variant, Math.min(LATENCY_TOKENS[rate], variant === 'naive' ? NAIVE_MAX_TOKENS.webview : Infinity), rate);
     }
@@ -320,7 +393,7 @@ try {
   for (const rate of RELAY_ONLY && SURFACES.includes('editor') ? RATES : []) {
     for (const variant of VARIANTS) await runEditor(variant, LATENCY_TOKENS[rate], rate);
   }
-  if (!RELAY_ONLY) await restOfSuite();
+  if (!RELAY_ONLY && !HOP_ONLY && !SELECTIONS_ONLY) await restOfSuite();
 } finally {
   await browser.close();
   server.stop();
@@ -328,7 +401,7 @@ try {
   fs.rmSync(workspace, { recursive: true, force: true });
 }
 
-if (RELAY_ONLY) {
+if (RELAY_ONLY || HOP_ONLY || SELECTIONS_ONLY) {
   const out = process.env.ASKLLM_BENCH_OUT ?? path.join(root, '.cache/bench-relay.json');
   fs.writeFileSync(out, JSON.stringify(results, null, 2));
   console.log(`[bench] relay only: wrote ${out}`);
@@ -366,6 +439,9 @@ async function restOfSuite() {
     oursFirstByteToVisibleMs: stats(ours.map((r) => r.firstByteToVisibleMs).filter((x) => x !== null)),
     oursCommandToRequestMs: stats(ours.map((r) => r.commandToRequestMs).filter((x) => x !== null)),
   };
+
+  await hopRuns();
+  await selectionRuns();
 
   // Footprint.
   const logs = execFileSync('bash', ['-c', `grep -rh "activated in" "${server.userData}/logs" 2>/dev/null | tail -1`]).toString();

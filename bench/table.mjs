@@ -39,6 +39,15 @@ export function table(results) {
   const fp = results.footprint ?? {};
   rows.push('');
   rows.push(`Time to first token: first response byte → visible in the chat p50 ${f(t.oursFirstByteToVisibleMs?.p50)} ms vs the bare SDK in Node (→ first delta) p50 ${f(t.sdkFirstByteToDeltaMs?.p50)} ms, added ${f((t.oursFirstByteToVisibleMs?.p50 ?? NaN) - (t.sdkFirstByteToDeltaMs?.p50 ?? NaN))} ms (target ≤ 5); the floor probe through the same extension host → webview hop p50 ${f(t.floorFirstByteToVisibleMs?.p50)} ms; command (Enter in the chat) → request at the server p50 ${f(t.oursCommandToRequestMs?.p50)} ms.`);
+  if (results.hop) rows.push(`Enter → request at the server (${results.hop.reps} interleaved): ours p50 ${f(results.hop.ours.p50)} / p95 ${f(results.hop.ours.p95)} ms, the floor's bare hop (webview → extension host → fetch) p50 ${f(results.hop.floor.p50)} / p95 ${f(results.hop.floor.p95)} ms, ratio p50 ${ratio(results.hop.ours.p50, results.hop.floor.p50)} (target ≤ 1.25×).`);
+  const sel = results.selections;
+  if (sel) {
+    const med = (xs) => { const v = [...xs].sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
+    const one = med(sel[1].map((r) => r.latency.p95));
+    const eight = med(sel[8].map((r) => r.worstRangeP95));
+    const ratios = sel[8].map((r, i) => r.worstRangeP95 / sel[1][i].latency.p95);
+    rows.push(`Eight selections at once, 500 tokens/s each (${sel[8].length} interleaved with one): relay p95 of the worst range ${f(eight)} ms vs one selection's ${f(one)} ms (medians), ratio per pair median ${f(med(ratios))}× [${f(Math.min(...ratios))}–${f(Math.max(...ratios))}] (target ≤ 1.5×); ${f(med(sel[8].map((r) => r.editsPerSecond)), 0)} edits/s in all (about one a frame or fewer is the target); one undo restores the document: ${sel[8].every((r) => r.undoRestores) ? 'yes' : 'NO'}, one redo brings it back: ${sel[8].every((r) => r.redoRestores) ? 'yes' : 'NO'}.`);
+  }
   rows.push(`Footprint: activation (bundle load + activate) ${f(fp.activationIsolated?.totalMs)} ms in isolation, median of 15 fresh processes (target ≤ 30); ${f(fp.activationMs)} ms inside the workbench at startup (one sample, shares two cores with VS Code starting), extension bundle ${f(fp.extensionBundleKB, 0)} KB, webview bundle ${f(fp.webviewBundleKB, 0)} KB, VSIX ${f(fp.vsixKB, 0)} KB (target ≤ 1,536), after a ${fp.afterLongestAnswer?.tokens}-token answer: webview JS heap ${f(fp.afterLongestAnswer?.webviewHeapMB)} MB, extension host heap ${f(fp.afterLongestAnswer?.hostHeapMB)} MB.`);
   return rows.join('\n');
 }

@@ -23,6 +23,7 @@
 //   /cont/<perSecond>/…             a `length`-cut answer, then (asked with the partial) its continuation
 //   /echo/<perSecond>/<times>/…     an OpenAI chat stream that answers with the request's selection (tells requests apart)
 //   /bsynth/<tokens>/<perSecond>/<k>/…  the same with a marker «mN» every k tokens; GET /_marks: their write times
+//   /msynth/<tokens>/<perSecond>/<k>/…  the same, markers «m<request>xN» apart for each request (several streams at once); GET /_marks?all
 //   /demo/…                         a recorded answer, streamed at a readable pace (the start script's demo)
 //   /hostile/<perSecond>/…          the test/fixtures/hostile payload the last user message names (its last word), in small pieces
 //   GET /_log                       JSON: every request seen, with its body and whether the client hung up
@@ -212,9 +213,11 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
     }
     if (rec.url.startsWith('/_marks')) {
       // Marker write times of the latest bench stream (or ?id=N).
-      const id = Number(new URL(rec.url, 'http://x').searchParams.get('id') ?? [...writeMarks.keys()].pop());
+      const query = new URL(rec.url, 'http://x').searchParams;
+      const id = Number(query.get('id') ?? [...writeMarks.keys()].pop());
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(writeMarks.get(id) ?? {}));
+      // ?all: every stream's, merged (the keys of msynth streams are apart).
+      res.end(JSON.stringify(query.has('all') ? Object.assign({}, ...writeMarks.values()) : writeMarks.get(id) ?? {}));
       return;
     }
     if (rec.url === '/_log') {
@@ -323,16 +326,17 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
       await streamOpenAiChunks(res, tokenize(text), perSecond, rec.body);
       return;
     }
-    if (route === 'bsynth') {
-      // Benchmark stream: every k-th token carries a marker «mN»; its write time is recorded.
+    if (route === 'bsynth' || route === 'msynth') {
+      // Benchmark stream: every k-th token carries a marker «mN» (msynth: «m<request id>xN»); its write time is recorded.
       const k = Number(parts[3]);
       const all = tokenize(synthText(Number(parts[1])));
-      const pieces = all.map((t, i) => (i % k === 0 || i === all.length - 1 ? `«m${i}»${t}` : t));
+      const tag = route === 'msynth' ? `${rec.id}x` : '';
+      const pieces = all.map((t, i) => (i % k === 0 || i === all.length - 1 ? `«m${tag}${i}»${t}` : t));
       const marks: Record<string, number> = {};
       writeMarks.set(rec.id, marks);
       await streamOpenAiChunks(res, pieces, Number(parts[2]), rec.body, (sent) => {
         const t = performance.timeOrigin + performance.now();
-        for (const p of sent) for (const m of p.matchAll(/«m(\d+)»/g)) marks[m[1]] = t;
+        for (const p of sent) for (const m of p.matchAll(/«m(\d+(?:x\d+)?)»/g)) marks[m[1]] = t;
       });
       return;
     }

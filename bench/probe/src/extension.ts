@@ -41,7 +41,14 @@ class ProbeView implements vscode.WebviewViewProvider {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'">
 <style>body{font-family:var(--vscode-font-family);color:var(--vscode-foreground)} p{margin:0 0 .6em}</style></head>
 <body data-variant="${this.variant}"><div id="out"></div><script nonce="${nonce}" src="${script}"></script></body></html>`;
-    view.webview.onDidReceiveMessage((m: { type: string }) => { if (m.type === 'ready') this.resolveReady?.(); });
+    view.webview.onDidReceiveMessage((m: { type: string; text?: string }) => {
+      if (m.type === 'ready') this.resolveReady?.();
+      // The least a chat can do between Enter and the socket: read the job's URL and fetch.
+      if (m.type === 'ask') {
+        const job = vscode.workspace.getConfiguration('askLlmBench').get<{ url: string }>('job')!;
+        void readTokens(job.url, m.text ?? '', () => undefined).catch(() => undefined);
+      }
+    });
   }
 
   async whenReady(): Promise<vscode.WebviewView> {
@@ -84,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeTextDocument((e) => {
       const t = now();
       if (e.document.uri.scheme === 'untitled' || e.document.fileName.endsWith('.md')) docEdits += e.contentChanges.length ? 1 : 0;
-      for (const c of e.contentChanges) for (const m of c.text.matchAll(/«m(\d+)»/g)) if (!marks.has(m[1])) marks.set(m[1], t);
+      for (const c of e.contentChanges) for (const m of c.text.matchAll(/«m(\d+(?:x\d+)?)»/g)) if (!marks.has(m[1])) marks.set(m[1], t);
     }),
     vscode.commands.registerCommand('askLlmBench.open', async () => {
       await views.floor.whenReady();
@@ -121,6 +128,30 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       const job = vscode.workspace.getConfiguration('askLlmBench').get<{ reportUrl: string }>('job')!;
       await report(job.reportUrl, { profiled: profiling });
+    }),
+    vscode.commands.registerCommand('askLlmBench.selections', async () => {
+      // Ask LLM's `selection` target on N selections of a new document at once (the job's
+      // `selections`), then one undo and one redo: is the whole answer one undo step?
+      const job = vscode.workspace.getConfiguration('askLlmBench').get<{ reportUrl: string; selections: number }>('job')!;
+      const n = job.selections;
+      const original = Array.from({ length: n }, (_, i) => `line ${i} to rewrite`).join('\n\n');
+      const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: original });
+      const editor = await vscode.window.showTextDocument(doc);
+      editor.selections = Array.from({ length: n }, (_, i) => new vscode.Selection(2 * i, 0, 2 * i, doc.lineAt(2 * i).text.length));
+      docEdits = 0;
+      const started = now();
+      const result = await vscode.commands.executeCommand<{ parts?: Array<{ finishReason: string }>; finishReason: string }>('askLlm.ask', { prompt: 'bench', target: 'selection' });
+      const durationMs = now() - started;
+      const edits = docEdits;
+      const answered = doc.getText();
+      await vscode.commands.executeCommand('undo');
+      const undoRestores = doc.getText() === original;
+      await vscode.commands.executeCommand('redo');
+      const redoRestores = doc.getText() === answered;
+      await report(job.reportUrl, {
+        selections: n, parts: result?.parts?.length ?? 1, finishReasons: (result?.parts ?? [result]).map((p) => p?.finishReason),
+        edits, durationMs, undoRestores, redoRestores,
+      });
     }),
     vscode.commands.registerCommand('askLlmBench.report', async () => {
       // Document marks, edits and the extension host's CPU and memory since the last report.

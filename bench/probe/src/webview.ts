@@ -35,4 +35,17 @@ window.addEventListener('message', (e: MessageEvent<{ type: string; text?: strin
     else appendFloor(m.text);
   }
 });
+// The bare hop from a keypress to the request (floor only): Enter in this box posts the question
+// to the probe's extension host, which sends it at once (bench/run.mjs, "Enter → request").
+if (variant === 'floor') {
+  const ask = document.createElement('textarea');
+  ask.id = 'ask';
+  document.body.prepend(ask);
+  ask.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.shiftKey) return;
+    e.preventDefault();
+    vscodeApi.postMessage({ type: 'ask', text: ask.value });
+    ask.value = '';
+  });
+}
 vscodeApi.postMessage({ type: 'ready' });
