@@ -7,6 +7,9 @@ const path = require('node:path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+// `--out=DIR` puts the extension's own bundles there instead of dist/ (scripts/package.mjs builds the
+// VSIX in a staging folder, so packaging never replaces the development build others may be running).
+const out = (process.argv.find((a) => a.startsWith('--out=')) ?? '--out=dist').slice('--out='.length);
 
 /** Every *.ts file below `dir` whose name matches `pattern`. */
 function entries(dir, pattern) {
@@ -40,7 +43,7 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
+    outfile: path.join(out, 'extension.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -53,7 +56,7 @@ const builds = [
   {
     ...common,
     entryPoints: [require.resolve('undici')],
-    outfile: 'dist/vendor/undici.js',
+    outfile: path.join(out, 'vendor/undici.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -61,7 +64,7 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],
-    outfile: 'dist/webview.js',
+    outfile: path.join(out, 'webview.js'),
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

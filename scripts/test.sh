@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test layer, as `npm test` runs it: lint (the layer rule of DESIGN.md + a typecheck of every
 # tsconfig), unit (plain Node + mocha, real HTTP on 127.0.0.1), integration (mocha inside a real VS
-# Code extension host), e2e (a real browser driving the real workbench). All layers run even if one
-# fails; the last line is the total (CI reads it: keep its format).
+# Code extension host, against the installed .vsix), e2e (a real browser driving the real workbench).
+# All layers run even if one fails; the last line is the total (CI reads it: keep its format).
 # A layer that crashes before reporting would otherwise just add nothing to the total and look like
 # fewer tests: so a layer that exits non-zero or prints no result line is named as FAILED, both
 # when it ends and in the summary, and counts at least one failure.
@@ -67,7 +67,10 @@ lint() {
 
 layer lint lint
 layer unit npx mocha --config test/unit/.mocharc.json
-layer integration node test/run/integration.mjs
+# Integration runs against the packaged extension as code-server installs it from the .vsix (packaging and
+# installing add about 8 s); `npm run test:integration` runs the same suite against this tree, with readable
+# stack traces.
+layer integration node test/run/integration.mjs --vsix
 layer e2e node test/run/e2e.mjs
 
 echo "=== summary"
