@@ -446,7 +446,8 @@ async function restOfSuite() {
   // Footprint.
   const logs = execFileSync('bash', ['-c', `grep -rh "activated in" "${server.userData}/logs" 2>/dev/null | tail -1`]).toString();
   const vsix = path.join(root, '.cache/bench-ask-llm.vsix');
-  execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: root, stdio: 'ignore' });
+  // scripts/package.mjs, as `npm run package`: the production bundles, and the README's relative links allowed.
+  execFileSync(process.execPath, [path.join(root, 'scripts/package.mjs'), '--out', vsix], { cwd: root, stdio: 'ignore' });
   const big = results.runs.filter((r) => r.surface === 'webview' && r.variant === 'ours').pop();
   results.footprint = {
     activationMs: Number(/activated in ([\d.]+) ms/.exec(logs)?.[1] ?? NaN),

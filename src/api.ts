@@ -3,6 +3,8 @@
 import { Answer, foldAnswer, type Outcome } from './core/answer';
 import { brokenKeyError, configError, internalError, LlmError, missingKeyError, noProfileError, redactSecrets, safeOrigin } from './core/errors';
 import { baseUrlOf, invalidProfileError, missingKey, proxyFor } from './core/profiles';
+import type { AnswerRecording, FlightRecorder } from './core/flightRecorder';
+import { l10n } from './core/l10n';
 import { withRetries } from './core/retry';
 import type { CallOptions, ChatMessage, LlmErrorInfo, LlmEvent, Prompt, ProviderProfile } from './core/types';
 import { adapterFor } from './providers';
@@ -16,12 +18,14 @@ export interface ApiDeps {
   profileProblem?(id: string): string | undefined;
   /** API key (and ERNIE's secret key) for a profile: SecretStorage, then its apiKeyEnv. */
   keysFor(profile: ProviderProfile): Promise<{ apiKey?: string; secretKey?: string }>;
-  /** The default system prompt (settings), used when a call names none. */
+  /** The default system prompt (settings), used when neither the call nor the profile names one. */
   systemPrompt?(): string | undefined;
   fetch?: typeof fetch;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Base of the retry backoff (tests shorten it). */
   retryBaseMs?: number;
+  /** Keeps the last answers' raw responses, cleaned of keys ("Save Last Stream…"). */
+  recorder?: FlightRecorder;
 }
 
 export interface AskLlmApi {
@@ -83,19 +87,21 @@ export function createApi(deps: ApiDeps): AskLlmApi {
     }
     const loading = adapterFor(profile.kind);
     if (!loading) {
-      const error = configError('badRequest', `Provider kind "${profile.kind}" (profile "${profile.id}") is not supported by this version of Ask LLM.`);
+      const error = configError('badRequest', l10n.t('Provider kind "{0}" (profile "{1}") is not supported by this version of Ask LLM.', profile.kind, profile.id));
       log('warn', `#${id} ${error.message}`);
       return yield { type: 'error', error };
     }
     const caller = opts.signal ?? new AbortController().signal;
     const model = opts.model ?? profile.model;
-    const messages = toMessages(prompt, opts.system ?? deps.systemPrompt?.());
+    // The call's own system prompt, else the profile's, else the one in settings.
+    const messages = toMessages(prompt, opts.system ?? profile.systemPrompt ?? deps.systemPrompt?.());
     // The log line at the end comes from the same reducer every surface folds with; the surfaces
     // keep the text, so this one only counts it.
     const answer = new Answer(Date.now, Date.now(), false);
     const target = profile.kind === 'sse' ? profile.url ?? '' : baseUrlOf(profile);
     const proxy = proxyFor(target, profile);
     log('info', `#${id} → ${profile.id} (${profile.kind}) ${model} at ${safeOrigin(target)}${proxy ? ` through the proxy ${safeOrigin(proxy).replace(/\/$/, '')}` : ''}, ${messages.length} message(s)`);
+    let recording: AnswerRecording | undefined;
     try {
       const [adapter, stored] = await Promise.all([loading, deps.keysFor(profile)]);
       secrets.push(stored.apiKey, stored.secretKey);
@@ -115,8 +121,11 @@ export function createApi(deps: ApiDeps): AskLlmApi {
         log('warn', `#${id} ✗ auth: ${error.message}`);
         return yield { type: 'error', error };
       }
+      recording = deps.recorder?.begin(profile, model, messages);
+      recording?.addSecrets(secrets);
+      const recorder = recording?.exchanges;
       const events = withRetries(
-        () => adapter.stream({ profile, model, messages, params: opts.params, apiKey: keys.apiKey, secretKey: keys.secretKey, signal: caller, fetch: deps.fetch, continuation: opts.continuation }),
+        () => adapter.stream({ profile, model, messages, params: opts.params, apiKey: keys.apiKey, secretKey: keys.secretKey, signal: caller, fetch: deps.fetch, continuation: opts.continuation, recorder }),
         {
           maxRetries: profile.maxRetries ?? 2,
           signal: caller,
@@ -127,6 +136,7 @@ export function createApi(deps: ApiDeps): AskLlmApi {
       for await (const raw of events) {
         const ev = clean(raw);
         answer.apply(ev);
+        recording?.event(ev);
         if (ev.type === 'end' || ev.type === 'error') log(ev.type === 'end' ? 'info' : 'error', `#${id} ${describeOutcome(answer.outcome(), answer.chars)}`);
         yield ev;
       }
@@ -134,6 +144,8 @@ export function createApi(deps: ApiDeps): AskLlmApi {
       // Adapters report failures as events; anything thrown here is a bug, still shown as an error.
       log('error', `#${id} ✗ internal: ${err instanceof Error ? err.stack : String(err)}`);
       yield clean({ type: 'error', error: internalError(err) });
+    } finally {
+      recording?.end();
     }
   }
 
@@ -150,7 +162,7 @@ export function createApi(deps: ApiDeps): AskLlmApi {
     const outcome = await foldAnswer(streamEvents(prompt, opts), []);
     if (outcome.error) throw new LlmError(outcome.error, outcome.text);
     if (outcome.finishReason === 'cancelled') {
-      throw Object.assign(new LlmError({ kind: 'unknown', message: 'The request was cancelled.', retryable: false }, outcome.text), { name: 'AbortError' });
+      throw Object.assign(new LlmError({ kind: 'unknown', message: l10n.t('The request was cancelled.'), retryable: false }, outcome.text), { name: 'AbortError' });
     }
     return outcome.text;
   }

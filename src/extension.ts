@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { createApi, resolveProfile, type AskLlmApi } from './api';
 import { hintFor } from './core/errors';
+import { FlightRecorder } from './core/flightRecorder';
+import { setTranslator } from './core/l10n';
 import { labelOf } from './core/profiles';
 import { Review } from './host/review';
 import { AskCommand, askResult, type AskResult } from './host/askCommand';
@@ -8,6 +10,7 @@ import type { ChatDeps } from './host/chatDeps';
 import { ChatViewProvider } from './host/chatView';
 import { Config } from './host/config';
 import { createLog } from './host/log';
+import { FlightCommands } from './host/flightCommands';
 import { ProviderPicker } from './host/providerPicker';
 import { Keys } from './host/secrets';
 import { StatusBar } from './host/statusBar';
@@ -18,6 +21,8 @@ import type { UiProvider } from './shared/protocol';
 
 /** Builds the objects, registers them, returns the public API. Nothing else. */
 export function activate(context: vscode.ExtensionContext): AskLlmApi {
+  // Messages made in core/ and providers/ (errors, hints, the doctor's report) in VS Code's display language.
+  setTranslator((message, args) => vscode.l10n.t(message, ...args));
   const log = createLog();
   registerAdapter('vscode-lm', new VscodeLmAdapter());
   const config = new Config(log);
@@ -25,13 +30,17 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
   const keys = new Keys(context.secrets, keysChanged);
   const status = new StatusBar();
   const picker = new ProviderPicker(config, keys);
+  // The last answers' raw responses, in memory only, for "Save Last Stream…".
+  const recorder = new FlightRecorder();
   const api = createApi({
     profiles: () => config.profiles(),
     activeProfileId: () => config.activeProfileId(),
     profileProblem: (id) => config.profileProblem(id),
-    keysFor: (p) => keys.get(p),
+    // A replay's temporary profile talks to its local server: a stand-in key, never a real one.
+    keysFor: (p) => (config.isTemporary(p.id) ? Promise.resolve({ apiKey: 'replay', secretKey: 'replay' }) : keys.get(p)),
     systemPrompt: () => config.systemPrompt(),
     log: (level, message) => log[level](message),
+    recorder,
   });
 
   const uiProvider = (): UiProvider | undefined => {
@@ -63,6 +72,14 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
       await chat.reveal();
       return askResult(await chat.ask(prompt));
     },
+  });
+  const flight = new FlightCommands({
+    recorder, config, log,
+    askInChat: async (prompt, from) => {
+      await chat.reveal();
+      return chat.ask(prompt, from);
+    },
+    askInDocument: (args) => ask.run(args),
   });
 
   // askLlm.continue carries on the most recent cut answer: the chat's or a document's.
@@ -97,11 +114,21 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
     vscode.commands.registerCommand('askLlm.exportChat', () => chat.exportChat()),
     vscode.commands.registerCommand('askLlm.setApiKey', (profileId?: unknown) => picker.setKey(typeof profileId === 'string' ? profileId : undefined)),
     vscode.commands.registerCommand('askLlm.selectProvider', () => picker.select()),
+    vscode.commands.registerCommand('askLlm.saveLastStream', (args?: unknown) => flight.save(args)),
+    vscode.commands.registerCommand('askLlm.replayStream', (args?: unknown) => flight.replay(args)),
     ...registerVscodeIntegration({ context, api, config, keys, log }),
   );
   // The integration tests drive the chat's message handler through this (test/integration/chat.test.ts).
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     context.subscriptions.push(vscode.commands.registerCommand('askLlm.test.chat', (message?: unknown) => chat.testHook(message)));
+    // Where the extension keeps things, for the secrets test (test/integration/reliability.test.ts): its log folder, its storage.
+    context.subscriptions.push(vscode.commands.registerCommand('askLlm.test.internals', () => ({
+      logDir: context.logUri.fsPath,
+      globalStorageDir: context.globalStorageUri.fsPath,
+      workspaceState: Object.fromEntries(context.workspaceState.keys().map((k) => [k, context.workspaceState.get(k)])),
+      globalState: Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+      recorded: recorder.list().length,
+    })));
   }
   const loadStart = (globalThis as { __askLlmLoadStart?: number }).__askLlmLoadStart;
   const activationMs = loadStart === undefined ? undefined : performance.now() - loadStart;

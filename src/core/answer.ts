@@ -1,6 +1,7 @@
 // The fold every surface shares: an LlmEvent stream becomes an answer as it goes, and coalesced
 // batches of it go to any number of sinks (a chat message, document ranges, a new document, the
 // public API, VS Code's chat). A new surface is a new Sink, never a new copy of this loop.
+import { l10n } from './l10n';
 import type { FinishReason, LlmErrorInfo, LlmEvent, Usage } from './types';
 
 /** What arrived since the last batch: at most about one batch per frame reaches a sink. */
@@ -44,6 +45,13 @@ export interface Timing {
   tokensEstimated: boolean;
   /** Output tokens per second from the first token on; undefined before two deltas. */
   tokensPerSecond?: number;
+  /**
+   * How long the model reasoned: from the first reasoning to the first text after it (or to the
+   * end, or to now while it still reasons), in ms. Undefined for an answer with no reasoning.
+   */
+  reasoningMs?: number;
+  /** From the fold's start to the latest text or reasoning, in ms (a silence since then is a wait the surfaces show). */
+  lastTokenMs?: number;
 }
 
 /**
@@ -76,6 +84,8 @@ export class Answer {
   private firstTokenAt: number | undefined;
   private lastTokenAt: number | undefined;
   private endedAt: number | undefined;
+  private reasoningAt: number | undefined;
+  private reasonedUntil: number | undefined;
 
   /** `keepText: false` counts the text without keeping it (a log line needs no second copy of the answer). */
   constructor(private readonly now: () => number = Date.now, readonly startedAt = now(), private readonly keepText = true) {}
@@ -96,9 +106,13 @@ export class Answer {
         this.lastTokenAt = t;
         this.deltas++;
         if (ev.type === 'text') {
+          if (this.reasoningAt !== undefined) this.reasonedUntil ??= t;
           this.chars += ev.text.length;
           if (this.keepText) this.text += ev.text;
-        } else if (this.keepText) this.reasoning += ev.text;
+        } else {
+          this.reasoningAt ??= t;
+          if (this.keepText) this.reasoning += ev.text;
+        }
         return { kind: ev.type, text: ev.text };
       }
       case 'toolCall':
@@ -130,12 +144,14 @@ export class Answer {
       outputTokens,
       tokensEstimated: reported === undefined,
       ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}),
+      ...(this.reasoningAt !== undefined ? { reasoningMs: (this.reasonedUntil ?? end) - this.reasoningAt } : {}),
+      ...(this.lastTokenAt !== undefined ? { lastTokenMs: this.lastTokenAt - this.startedAt } : {}),
     };
   }
 
   /** The outcome so far. A stream that ended with no terminal event is a protocol error, text kept. */
   outcome(): Outcome {
-    const t = this.terminal ?? { type: 'error', error: { kind: 'protocol', message: 'The answer ended without a finish reason.', retryable: true } };
+    const t = this.terminal ?? { type: 'error', error: { kind: 'protocol', message: l10n.t('The answer ended without a finish reason.'), retryable: true } };
     return {
       text: this.text,
       reasoning: this.reasoning,

@@ -3,6 +3,7 @@
 // an injected `fetch` (no vscode, no Node built-ins): the host shows the report and writes settings.
 import type { Outcome } from './answer';
 import { describeBody, errorFromNetwork, safeOrigin } from './errors';
+import { l10n } from './l10n';
 import { baseUrlOf, labelOf } from './profiles';
 import { SseParser, type SseEvent } from './sse';
 import type { ProviderKind, ProviderProfile, Usage } from './types';
@@ -24,26 +25,33 @@ export type UsagePlace =
 /** How successive chunks relate: new text each (`delta`), the whole text so far (`cumulative`). */
 export type ChunkStyle = 'delta' | 'cumulative' | 'single' | 'none';
 
-/** User-facing text of this module in one place (a later pass localizes it). */
+/**
+ * Text of this module in one place. The prompt goes to the model (English, whatever the display
+ * language: its answer is checked); the rest is read by the user, in the display language.
+ */
 export const DOCTOR_TEXT = {
   prompt: 'Count from 1 to 12, separated by spaces. Reply with the numbers only.',
   api: { chat: 'Chat Completions', responses: 'Responses', anthropic: 'Anthropic Messages' } as Record<WireApi, string>,
-  usage: {
-    final: 'in a last chunk with no choices (what `stream_options` asks for)',
-    every: 'in every chunk',
-    finish: 'in the chunk with the finish reason',
-    choice: 'inside the choice (`choices[0].usage`), where Ask LLM does not read it',
-    completed: 'in `response.completed`',
-    messageEvents: 'in `message_start` and `message_delta`',
-    body: 'in the whole answer',
-    none: 'not at all',
-  } as Record<UsagePlace, string>,
-  chunks: {
-    delta: 'deltas: each chunk carries new text',
-    cumulative: 'cumulative: each chunk repeats the whole text so far',
-    single: 'one chunk: the whole answer arrived at once, so it cannot tell',
-    none: 'no text arrived, so it cannot tell',
-  } as Record<ChunkStyle, string>,
+  get usage(): Record<UsagePlace, string> {
+    return {
+      final: l10n.t('in a last chunk with no choices (what `stream_options` asks for)'),
+      every: l10n.t('in every chunk'),
+      finish: l10n.t('in the chunk with the finish reason'),
+      choice: l10n.t('inside the choice (`choices[0].usage`), where Ask LLM does not read it'),
+      completed: l10n.t('in `response.completed`'),
+      messageEvents: l10n.t('in `message_start` and `message_delta`'),
+      body: l10n.t('in the whole answer'),
+      none: l10n.t('not at all'),
+    };
+  },
+  get chunks(): Record<ChunkStyle, string> {
+    return {
+      delta: l10n.t('deltas: each chunk carries new text'),
+      cumulative: l10n.t('cumulative: each chunk repeats the whole text so far'),
+      single: l10n.t('one chunk: the whole answer arrived at once, so it cannot tell'),
+      none: l10n.t('no text arrived, so it cannot tell'),
+    };
+  },
 };
 
 const REASONING_KEYS = ['reasoning_content', 'reasoning', 'thinking', 'reasoning_text'] as const;
@@ -196,7 +204,7 @@ class ProbeReader {
 
   private chat(j: Record<string, unknown>): void {
     if (j.error) {
-      this.r.error ??= describeBody(j).message ?? 'an error event';
+      this.r.error ??= describeBody(j).message ?? l10n.t('an error event');
       return;
     }
     if (!Array.isArray(j.choices)) return;
@@ -244,7 +252,7 @@ class ProbeReader {
     } else if (type === 'message_stop') {
       this.r.terminator = 'message_stop';
     } else if (type === 'error') {
-      this.r.error ??= describeBody(j).message ?? 'an error event';
+      this.r.error ??= describeBody(j).message ?? l10n.t('an error event');
     }
   }
 
@@ -352,17 +360,17 @@ async function runProbe(spec: ProbeSpec, io: DoctorIo): Promise<ProbeResult> {
       for (const ev of parser.end()) reader.event(ev);
     } else {
       const json = tryJson(whole);
-      if (json === undefined) r.error ??= describeBody(whole).message ?? 'an empty answer';
+      if (json === undefined) r.error ??= describeBody(whole).message ?? l10n.t('an empty answer');
       else reader.whole(json);
     }
     reader.finish();
   } catch (err) {
     if (timedOut) {
       r.outcome = 'timeout';
-      r.error = `no complete answer within ${io.probeTimeoutMs ?? 30_000} ms`;
+      r.error = l10n.t('no complete answer within {0} ms', io.probeTimeoutMs ?? 30_000);
     } else if (io.signal?.aborted) {
       r.outcome = 'cancelled';
-      r.error = 'cancelled';
+      r.error = l10n.t('cancelled');
     } else {
       r.outcome = 'network';
       r.error = errorFromNetwork(err, spec.url).message;
@@ -381,7 +389,7 @@ function spec(target: DoctorTarget, api: WireApi, opts: { stream: boolean; strea
   const urls = baseUrls(target);
   const extra = target.headers ?? {};
   const messages = [{ role: 'user', content: DOCTOR_TEXT.prompt }];
-  const parts = [opts.stream ? 'stream' : 'no stream'];
+  const parts = [opts.stream ? l10n.t('stream') : l10n.t('no stream')];
   if (opts.streamOptions) parts.push('stream_options');
   if (opts.cap && opts.cap !== 'max_tokens') parts.push(opts.cap);
   const title = `${DOCTOR_TEXT.api[api]}: ${parts.join(' + ')}`;
@@ -495,7 +503,7 @@ export function findingsOf(kind: ProviderKind, probes: ProbeResult[]): Findings 
   const f: Findings = { apis, ...(api ? { api } : {}) };
   if (!api) {
     const failed = probes.find((p) => p.api === own) ?? probes[0];
-    if (failed) f.problem = `${failed.status ? `HTTP ${failed.status}: ` : ''}${failed.error ?? 'no recognizable answer'}`;
+    if (failed) f.problem = `${failed.status ? `HTTP ${failed.status}: ` : ''}${failed.error ?? l10n.t('no recognizable answer')}`;
     return f;
   }
   const answered = of(api).filter(works);
@@ -539,10 +547,10 @@ export function suggest(profile: ProviderProfile, f: Findings): Suggestion {
   if (profile.kind === 'sse') {
     if (f.chunks === 'cumulative' && profile.cumulative !== true) {
       s.set.cumulative = true;
-      s.reasons.push('Each event repeats the whole text so far: `cumulative: true` turns it into new text only.');
+      s.reasons.push(l10n.t('Each event repeats the whole text so far: `cumulative: true` turns it into new text only.'));
     } else if (f.chunks === 'delta' && profile.cumulative === true) {
       s.unset.push('cumulative');
-      s.reasons.push('Each event carries new text only: `cumulative` must be off, or most of the answer is dropped.');
+      s.reasons.push(l10n.t('Each event carries new text only: `cumulative` must be off, or most of the answer is dropped.'));
     }
     return s;
   }
@@ -555,7 +563,9 @@ export function suggest(profile: ProviderProfile, f: Findings): Suggestion {
     s.set.kind = kind;
     const url = kind === 'anthropic' ? base.anthropic : base.openai;
     if (url !== baseUrlOf(profile)) s.set.baseUrl = url;
-    s.reasons.push(`The endpoint does not answer ${DOCTOR_TEXT.api[own]} requests (${f.apis[own] === 'no' ? 'not found' : 'no usable answer'}) but speaks ${DOCTOR_TEXT.api[f.api]}: \`kind: "${kind}"\`.`);
+    s.reasons.push(f.apis[own] === 'no'
+      ? l10n.t('The endpoint does not answer {0} requests (not found) but speaks {1}: `kind: "{2}"`.', DOCTOR_TEXT.api[own], DOCTOR_TEXT.api[f.api], kind)
+      : l10n.t('The endpoint does not answer {0} requests (no usable answer) but speaks {1}: `kind: "{2}"`.', DOCTOR_TEXT.api[own], DOCTOR_TEXT.api[f.api], kind));
   }
   if (f.api === 'chat') {
     if (f.chunks === 'cumulative') {
@@ -565,22 +575,22 @@ export function suggest(profile: ProviderProfile, f: Findings): Suggestion {
       });
       delete s.set.baseUrl;
       s.unset.push('baseUrl', 'streamUsage', 'stream');
-      s.reasons.push('Each chunk repeats the whole text so far, which the chat kinds would show twice: the `sse` kind with `cumulative: true` reads it right.');
+      s.reasons.push(l10n.t('Each chunk repeats the whole text so far, which the chat kinds would show twice: the `sse` kind with `cumulative: true` reads it right.'));
       return s;
     }
     if (f.streams === false && profile.stream !== false) {
       s.set.stream = false;
-      s.reasons.push('The server answers with one whole JSON even when asked to stream: `stream: false` asks for exactly that.');
+      s.reasons.push(l10n.t('The server answers with one whole JSON even when asked to stream: `stream: false` asks for exactly that.'));
     } else if (f.streams && profile.stream === false) {
       s.unset.push('stream');
-      s.reasons.push('The server streams: removing `stream: false` shows the answer as it is written.');
+      s.reasons.push(l10n.t('The server streams: removing `stream: false` shows the answer as it is written.'));
     }
     if (f.streamOptions === 'rejected' && profile.streamUsage !== false) {
       s.set.streamUsage = false;
-      s.reasons.push('The server refuses `stream_options`: `streamUsage: false` leaves it out.');
+      s.reasons.push(l10n.t('The server refuses `stream_options`: `streamUsage: false` leaves it out.'));
     } else if ((f.streamOptions === 'accepted' || f.streamOptions === 'ignored') && profile.streamUsage === false) {
       s.unset.push('streamUsage');
-      s.reasons.push('The server accepts `stream_options`: removing `streamUsage: false` lets it report token usage.');
+      s.reasons.push(l10n.t('The server accepts `stream_options`: removing `streamUsage: false` lets it report token usage.'));
     }
   }
   return s;
@@ -627,59 +637,64 @@ const short = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n - 1)}…` :
 
 function probeNote(p: ProbeResult): string {
   if (p.outcome !== 'ok') return p.error ?? p.outcome;
-  if (p.error) return `error in the answer: ${p.error}`;
-  if (!p.recognized) return `answered, but not as ${DOCTOR_TEXT.api[p.api]}`;
+  if (p.error) return l10n.t('error in the answer: {0}', p.error);
+  if (!p.recognized) return l10n.t('answered, but not as {0}', DOCTOR_TEXT.api[p.api]);
   const text = p.payloads.join('');
-  return `${p.sse ? `streamed, ${p.payloads.length} text chunk(s)` : 'one whole answer'}${text ? `: "${short(text)}"` : ''}`;
+  const how = p.sse ? l10n.t('streamed, {0} text chunk(s)', p.payloads.length) : l10n.t('one whole answer');
+  return text ? l10n.t('{0}: "{1}"', how, short(text)) : how;
 }
 
 /** The report as Markdown: what was found, each request with its timings, and the suggested fields. */
 export function doctorMarkdown(r: DoctorReport): string {
   const p = r.profile;
   const lines: string[] = [];
-  lines.push(`# Ask LLM: test of "${labelOf(p)}"`, '');
-  lines.push(`Profile \`${p.id}\` · kind \`${p.kind}\` · model \`${p.model || '(first available)'}\` · ${p.kind === 'sse' ? p.url ?? '' : p.kind === 'vscode-lm' ? 'VS Code language models' : baseUrlOf(p)}`, '');
+  lines.push(`# ${l10n.t('Ask LLM: test of "{0}"', labelOf(p))}`, '');
+  const where = p.kind === 'sse' ? p.url ?? '' : p.kind === 'vscode-lm' ? l10n.t('VS Code language models') : baseUrlOf(p);
+  lines.push(l10n.t('Profile `{0}` · kind `{1}` · model `{2}` · {3}', p.id, p.kind, p.model || l10n.t('(first available)'), where), '');
   if (r.pipeline) {
     const c = r.pipeline;
-    lines.push('## Your profile as it is', '');
+    lines.push(`## ${l10n.t('Your profile as it is')}`, '');
     if (c.ok) {
-      const usage = c.usage ? `, usage ${c.usage.inputTokens ?? '?'} in / ${c.usage.outputTokens ?? '?'} out` : ', no usage reported';
-      lines.push(`✓ Answered "${short(c.text.trim(), 80)}" — first token ${ms(c.firstTokenMs)}, done in ${ms(c.durationMs)}, finish \`${c.finishReason}\`${usage}${c.reasoningChars ? `, ${c.reasoningChars} characters of reasoning` : ''}.`);
+      const facts = [l10n.t('first token {0}', ms(c.firstTokenMs)), l10n.t('done in {0}', ms(c.durationMs)), l10n.t('finish `{0}`', c.finishReason)];
+      facts.push(c.usage ? l10n.t('usage {0} in / {1} out', c.usage.inputTokens ?? '?', c.usage.outputTokens ?? '?') : l10n.t('no usage reported'));
+      if (c.reasoningChars) facts.push(l10n.t('{0} characters of reasoning', c.reasoningChars));
+      lines.push(l10n.t('✓ Answered "{0}" — {1}.', short(c.text.trim(), 80), facts.join(l10n.t(', '))));
     } else if (c.error) {
       lines.push(`✗ ${c.error.kind}${c.error.status ? ` (HTTP ${c.error.status})` : ''}: ${c.error.message}`);
     } else {
-      lines.push(`Stopped (${c.finishReason}) after ${ms(c.durationMs)}.`);
+      lines.push(l10n.t('Stopped ({0}) after {1}.', c.finishReason, ms(c.durationMs)));
     }
     lines.push('');
   }
   const f = r.findings;
   if (f) {
-    lines.push('## What the endpoint does', '', '| | |', '|---|---|');
-    const say = { yes: '✓ yes', no: '✗ no', unknown: '? could not tell', untested: '— not tried' } as Record<ApiVerdict, string>;
-    for (const api of ['chat', 'responses', 'anthropic'] as const) lines.push(`| Speaks ${DOCTOR_TEXT.api[api]} | ${say[f.apis[api]]} |`);
+    lines.push(`## ${l10n.t('What the endpoint does')}`, '', '| | |', '|---|---|');
+    const say = { yes: l10n.t('✓ yes'), no: l10n.t('✗ no'), unknown: l10n.t('? could not tell'), untested: l10n.t('— not tried') } as Record<ApiVerdict, string>;
+    for (const api of ['chat', 'responses', 'anthropic'] as const) lines.push(`| ${l10n.t('Speaks {0}', DOCTOR_TEXT.api[api])} | ${say[f.apis[api]]} |`);
     if (f.api) {
-      lines.push(`| Streams | ${f.streams ? 'yes (server-sent events)' : 'no: one whole answer'} |`);
-      if (f.api === 'chat') lines.push(`| \`stream_options\` | ${f.streamOptions === 'rejected' ? 'refused' : f.streamOptions === 'accepted' ? 'accepted' : f.streamOptions === 'ignored' ? 'accepted, but no usage came' : '—'} |`);
-      lines.push(`| Chunks | ${DOCTOR_TEXT.chunks[f.chunks ?? 'none']} |`);
-      lines.push(`| Reasoning | ${f.reasoningField ? `\`${f.reasoningField}\`` : 'none seen (the model may not reason)'} |`);
-      lines.push(`| Usage arrives | ${DOCTOR_TEXT.usage[f.usage ?? 'none']} |`);
+      lines.push(`| ${l10n.t('Streams')} | ${f.streams ? l10n.t('yes (server-sent events)') : l10n.t('no: one whole answer')} |`);
+      const options = f.streamOptions === 'rejected' ? l10n.t('refused') : f.streamOptions === 'accepted' ? l10n.t('accepted') : f.streamOptions === 'ignored' ? l10n.t('accepted, but no usage came') : '—';
+      if (f.api === 'chat') lines.push(`| \`stream_options\` | ${options} |`);
+      lines.push(`| ${l10n.t('Chunks')} | ${DOCTOR_TEXT.chunks[f.chunks ?? 'none']} |`);
+      lines.push(`| ${l10n.t('Reasoning')} | ${f.reasoningField ? `\`${f.reasoningField}\`` : l10n.t('none seen (the model may not reason)')} |`);
+      lines.push(`| ${l10n.t('Usage arrives')} | ${DOCTOR_TEXT.usage[f.usage ?? 'none']} |`);
     } else if (f.problem) {
-      lines.push(`| Problem | ${cell(f.problem)} |`);
+      lines.push(`| ${l10n.t('Problem')} | ${cell(f.problem)} |`);
     }
     lines.push('');
   }
   if (r.note) lines.push(`> ${r.note}`, '');
   if (r.probes.length) {
-    lines.push('## Requests', '', '| # | request | status | headers | first token | total | what came back |', '|---|---|---|---|---|---|---|');
+    lines.push(`## ${l10n.t('Requests')}`, '', l10n.t('| # | request | status | headers | first token | total | what came back |'), '|---|---|---|---|---|---|---|');
     r.probes.forEach((x, i) => lines.push(`| ${i + 1} | ${cell(x.title)}<br>\`POST ${cell(x.url)}\` | ${x.status ?? '—'} | ${ms(x.timing.headersMs)} | ${ms(x.timing.firstTokenMs)} | ${ms(x.timing.totalMs)} | ${cell(probeNote(x))} |`));
     lines.push('');
   }
-  lines.push('## Suggested profile fields', '');
+  lines.push(`## ${l10n.t('Suggested profile fields')}`, '');
   if (!hasChanges(r.suggestion)) {
-    lines.push('Nothing to change: the profile matches what the endpoint does.');
+    lines.push(l10n.t('Nothing to change: the profile matches what the endpoint does.'));
   } else {
     for (const reason of r.suggestion.reasons) lines.push(`- ${reason}`);
-    lines.push('', 'The profile after the change:', '', '```json', JSON.stringify(applySuggestion(p, r.suggestion), null, 2), '```');
+    lines.push('', l10n.t('The profile after the change:'), '', '```json', JSON.stringify(applySuggestion(p, r.suggestion), null, 2), '```');
   }
   lines.push('');
   return lines.join('\n');

@@ -1,4 +1,5 @@
 // One place that turns HTTP and network failures into LlmErrorInfo, whatever the provider.
+import { l10n } from './l10n';
 import type { ErrorKind, LlmErrorInfo } from './types';
 
 /** An LlmErrorInfo as an exception, for the API calls that throw (`invoke`, `stream`). */
@@ -76,7 +77,10 @@ export function describeBody(body: unknown): { message?: string; code?: string }
     } catch {
       if (/^<(!doctype|html)/i.test(t)) {
         const title = /<title>([^<]*)<\/title>/i.exec(t)?.[1]?.trim();
-        return { message: `the server answered with an HTML page${title ? ` ("${title}")` : ''}, not an API response`, code: 'html' };
+        return {
+          message: title ? l10n.t('the server answered with an HTML page ("{0}"), not an API response', title) : l10n.t('the server answered with an HTML page, not an API response'),
+          code: 'html',
+        };
       }
       return { message: t.slice(0, 500) };
     }
@@ -105,7 +109,7 @@ export function errorFromHttp(status: number, body: unknown, headers?: unknown, 
   if (byCode && (status < 400 || byCode === 'quota' || kind === 'badRequest' || kind === 'unknown')) kind = byCode;
   const info: LlmErrorInfo = {
     kind,
-    message: message ?? `HTTP ${status}${url ? ` from ${safeOrigin(url)}` : ''}`,
+    message: message ?? (url ? l10n.t('HTTP {0} from {1}', status, safeOrigin(url)) : `HTTP ${status}`),
     status,
     retryable: isRetryableKind(kind),
   };
@@ -113,7 +117,7 @@ export function errorFromHttp(status: number, body: unknown, headers?: unknown, 
   if (after !== undefined) {
     info.retryAfterMs = after;
     // Said in the message too (once retries are spent, it is what the user reads), unless the server already says it.
-    if (after >= 1000 && !/retry|try again/i.test(info.message)) info.message += ` (the server asks to wait ${seconds(after)} before trying again)`;
+    if (after >= 1000 && !/retry|try again/i.test(info.message)) info.message = l10n.t('{0} (the server asks to wait {1} before trying again)', info.message, seconds(after));
   }
   return info;
 }
@@ -147,14 +151,14 @@ const ERNIE_KINDS: Record<number, ErrorKind> = {
 
 export function errorFromErnie(code: number, message: string): LlmErrorInfo {
   const kind = ERNIE_KINDS[code] ?? 'unknown';
-  return { kind, message: `ERNIE error ${code}: ${message}`, status: 200, retryable: isRetryableKind(kind) };
+  return { kind, message: l10n.t('ERNIE error {0}: {1}', code, message), status: 200, retryable: isRetryableKind(kind) };
 }
 
 /** ERNIE's OAuth endpoint gave no access token: the API key or the secret key is wrong. */
 export function ernieTokenError(status: number, detail: string | undefined): LlmErrorInfo {
   return {
     kind: 'auth',
-    message: `ERNIE could not get an access token: ${detail ?? `HTTP ${status}`}. Check the API key and secret key.`,
+    message: l10n.t('ERNIE could not get an access token: {0}. Check the API key and secret key.', detail ?? `HTTP ${status}`),
     status,
     retryable: false,
   };
@@ -164,28 +168,28 @@ export function ernieTokenError(status: number, detail: string | undefined): Llm
 export function errorFromLanguageModel(code: string, message: string): LlmErrorInfo {
   const kinds: Record<string, ErrorKind> = { NoPermissions: 'permission', Blocked: 'permission', NotFound: 'notFound' };
   const kind = kinds[code] ?? 'unknown';
-  return { kind, message: kind === 'permission' ? `${message} (allow Ask LLM to use this model when VS Code asks)` : message, retryable: false };
+  return { kind, message: kind === 'permission' ? l10n.t('{0} (allow Ask LLM to use this model when VS Code asks)', message) : message, retryable: false };
 }
 
 /** The profile a call names does not exist, or none is configured. */
 export function noProfileError(id?: string): LlmErrorInfo {
   return configError('notFound', id
-    ? `No provider profile "${id}" in askLlm.providers.`
-    : 'No provider is configured. Run "Ask LLM: Select Provider…" to add one.');
+    ? l10n.t('No provider profile "{0}" in askLlm.providers.', id)
+    : l10n.t('No provider is configured. Run "Ask LLM: Select Provider…" to add one.'));
 }
 
 /** A 2xx answer that is a web page, not an API stream: a wrong base URL or a login portal. */
 export function htmlPageError(url: string): LlmErrorInfo {
   return {
     kind: 'protocol',
-    message: `${safeOrigin(url)} answered with an HTML page, not an API response. The base URL is probably wrong (OpenAI-compatible URLs usually end in /v1), or a proxy or login page is in the way.`,
+    message: l10n.t('{0} answered with an HTML page, not an API response. The base URL is probably wrong (OpenAI-compatible URLs usually end in /v1), or a proxy or login page is in the way.', safeOrigin(url)),
     retryable: false,
   };
 }
 
 /** A body or event that should have been JSON and was not. */
 export function invalidJsonError(detail: string, status?: number): LlmErrorInfo {
-  return { kind: 'protocol', message: `The server sent something that is not valid JSON: ${detail}`, ...(status ? { status } : {}), retryable: false };
+  return { kind: 'protocol', message: l10n.t('The server sent something that is not valid JSON: {0}', detail), ...(status ? { status } : {}), retryable: false };
 }
 
 /** One event of a stream that should have been JSON and was not: the stream stops there, its text kept. */
@@ -193,7 +197,7 @@ export function invalidEventError(data: string): LlmErrorInfo {
   const excerpt = data.length > 80 ? `${data.slice(0, 80)}…` : data;
   return {
     kind: 'protocol',
-    message: `The server sent an event that is not valid JSON (${JSON.stringify(excerpt)}), so the answer cannot be read past it. The text so far is kept; retry or continue for the rest.`,
+    message: l10n.t('The server sent an event that is not valid JSON ({0}), so the answer cannot be read past it. The text so far is kept; retry or continue for the rest.', JSON.stringify(excerpt)),
     retryable: false,
   };
 }
@@ -206,8 +210,8 @@ export function cutStreamError(sawAnything: boolean, status?: number): LlmErrorI
   return {
     kind: 'protocol',
     message: sawAnything
-      ? 'The stream ended before the answer was complete (no finish reason, no terminator): the connection was probably cut.'
-      : 'The server closed the stream without sending an answer.',
+      ? l10n.t('The stream ended before the answer was complete (no finish reason, no terminator): the connection was probably cut.')
+      : l10n.t('The server closed the stream without sending an answer.'),
     ...(status ? { status } : {}),
     retryable: true,
   };
@@ -228,19 +232,19 @@ export function seconds(ms: number): string {
  */
 export function timeoutError(which: 'connect' | 'idle', ms: number, where?: { url?: string; answered?: boolean; local?: boolean }): LlmErrorInfo {
   const origin = where?.url ? safeOrigin(where.url).replace(/^(\w+:\/\/[^/]+).*$/, '$1') : undefined;
-  const server = origin ?? 'The provider';
+  const server = origin ?? l10n.t('The provider');
   const local = where?.local ?? false;
   let message: string;
   if (which === 'connect') {
-    message = `${server} did not answer within ${seconds(ms)}: the connection was made, but no response came. Check that the base URL is the API's address and that the server is up, then retry.`
-      + (local ? ' A local server that loads the model before it answers may need longer: raise "timeouts.connectMs" in the profile.' : '');
+    message = l10n.t('{0} did not answer within {1}: the connection was made, but no response came. Check that the base URL is the API\'s address and that the server is up, then retry.', server, seconds(ms))
+      + (local ? l10n.t(' A local server that loads the model before it answers may need longer: raise "timeouts.connectMs" in the profile.') : '');
   } else if (where?.answered) {
-    message = `${server} went silent for ${seconds(ms)} in the middle of the answer; the text so far is kept. Retry, or continue the answer ("Ask LLM: Continue the Cut Answer").`;
+    message = l10n.t('{0} went silent for {1} in the middle of the answer; the text so far is kept. Retry, or continue the answer ("Ask LLM: Continue the Cut Answer").', server, seconds(ms));
   } else {
-    message = `${server} accepted the request, then went silent for ${seconds(ms)} without sending any of the answer. A server that hangs like this usually cannot serve the request: check the model name and the endpoint, then retry.`
+    message = l10n.t('{0} accepted the request, then went silent for {1} without sending any of the answer. A server that hangs like this usually cannot serve the request: check the model name and the endpoint, then retry.', server, seconds(ms))
       + (local
-        ? ' A local server still loading the model may need longer: raise "timeouts.idleMs" in the profile.'
-        : ' Only if this model thinks for minutes before its first word (some reasoning models do) will a longer "timeouts.idleMs" help.');
+        ? l10n.t(' A local server still loading the model may need longer: raise "timeouts.idleMs" in the profile.')
+        : l10n.t(' Only if this model thinks for minutes before its first word (some reasoning models do) will a longer "timeouts.idleMs" help.'));
   }
   return { kind: 'timeout', message, retryable: false };
 }
@@ -252,7 +256,7 @@ export const MAX_EVENT_CHARS = 16 * 1024 * 1024;
 export function oversizeEventError(limitChars: number = MAX_EVENT_CHARS): LlmErrorInfo {
   return {
     kind: 'protocol',
-    message: `The server sent one event larger than ${Math.round(limitChars / 1048576)} MB, which no LLM API sends; the stream was stopped there so memory stays bounded. The text so far is kept. A proxy or server in the way may be sending something else (a file, a page) on this address.`,
+    message: l10n.t('The server sent one event larger than {0} MB, which no LLM API sends; the stream was stopped there so memory stays bounded. The text so far is kept. A proxy or server in the way may be sending something else (a file, a page) on this address.', Math.round(limitChars / 1048576)),
     retryable: false,
   };
 }
@@ -266,7 +270,7 @@ export function redirectError(from: string, to: string, status: number): LlmErro
   const target = safeOrigin(to);
   return {
     kind: 'network',
-    message: `${safeOrigin(from)} redirected the request (HTTP ${status}) to another host, ${target}. Ask LLM does not follow redirects to other hosts, so your API key and prompt were not sent there. If that is the provider's new address, put it in the profile's base URL.`,
+    message: l10n.t('{0} redirected the request (HTTP {1}) to another host, {2}. Ask LLM does not follow redirects to other hosts, so your API key and prompt were not sent there. If that is the provider\'s new address, put it in the profile\'s base URL.', safeOrigin(from), status, target),
     status,
     retryable: false,
   };
@@ -274,7 +278,7 @@ export function redirectError(from: string, to: string, status: number): LlmErro
 
 /** More redirects than any API needs: a loop. */
 export function redirectLoopError(url: string): LlmErrorInfo {
-  return { kind: 'network', message: `${safeOrigin(url)} redirected the request too many times (a redirect loop). Check the base URL.`, retryable: false };
+  return { kind: 'network', message: l10n.t('{0} redirected the request too many times (a redirect loop). Check the base URL.', safeOrigin(url)), retryable: false };
 }
 
 /**
@@ -287,22 +291,22 @@ export function proxyFailure(proxy: string, target: string, err: unknown): LlmEr
   const p = safeOrigin(proxy).replace(/\/$/, '');
   const status = chain.map((e) => /Proxy response \((\d{3})\)/.exec(String(e.message ?? ''))?.[1]).find(Boolean);
   if (status === '407') {
-    return { kind: 'network', status: 407, retryable: false, message: `The proxy ${p} refused the request (407 Proxy Authentication Required): check the user name and password in the profile's "proxy" (http://user:pass@host:port).` };
+    return { kind: 'network', status: 407, retryable: false, message: l10n.t('The proxy {0} refused the request (407 Proxy Authentication Required): check the user name and password in the profile\'s "proxy" (http://user:pass@host:port).', p) };
   }
   if (status) {
     const n = Number(status);
-    return { kind: 'network', status: n, retryable: n >= 500, message: `The proxy ${p} could not open a connection to ${safeOrigin(target).replace(/^(\w+:\/\/[^/]+).*$/, '$1')} (it answered HTTP ${status}). Check that the proxy may reach that host, or list the host in the profile's "noProxy".` };
+    return { kind: 'network', status: n, retryable: n >= 500, message: l10n.t('The proxy {0} could not open a connection to {1} (it answered HTTP {2}). Check that the proxy may reach that host, or list the host in the profile\'s "noProxy".', p, safeOrigin(target).replace(/^(\w+:\/\/[^/]+).*$/, '$1'), status) };
   }
   const code = chain.map((e) => e.code).find((c): c is string => typeof c === 'string' && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$/.test(c));
   if (code) {
-    return { kind: 'network', retryable: true, message: `Cannot reach the proxy ${p} (${code}): check the profile's "proxy", or VS Code's http.proxy if the profile has none.` };
+    return { kind: 'network', retryable: true, message: l10n.t('Cannot reach the proxy {0} ({1}): check the profile\'s "proxy", or VS Code\'s http.proxy if the profile has none.', p, code) };
   }
   return undefined;
 }
 
 /** The profile's network settings cannot be used (a CA file that cannot be read, a proxy URL we cannot use). */
 export function networkSettingsError(profileId: string, detail: string): LlmErrorInfo {
-  return { kind: 'network', message: `The network settings of profile "${profileId}" cannot be used: ${detail}`, retryable: false };
+  return { kind: 'network', message: l10n.t('The network settings of profile "{0}" cannot be used: {1}', profileId, detail), retryable: false };
 }
 
 /** A request that never left: no such profile, a kind this build lacks, missing keys. */
@@ -389,31 +393,31 @@ export function errorFromNetwork(err: unknown, url?: string): LlmErrorInfo {
     const port = portOf(url);
     return {
       kind: 'network',
-      message: `Cannot reach${where}: "bad port": fetch refuses to connect to port${port ? ` ${port}` : ''}, which the Fetch standard blocks because other protocols use it. Run the server on another port (for example 8000 or 8080) and change the base URL.`,
+      message: l10n.t('Cannot reach{0}: "bad port": fetch refuses to connect to port{1}, which the Fetch standard blocks because other protocols use it. Run the server on another port (for example 8000 or 8080) and change the base URL.', where, port ? ` ${port}` : ''),
       retryable: false,
     };
   }
   const reason: Record<string, string> = {
-    ECONNREFUSED: 'connection refused: is the server running, and is the base URL right?',
-    ENOTFOUND: 'host not found: check the base URL',
-    EAI_AGAIN: 'DNS lookup failed: check your network or proxy',
-    ECONNRESET: 'the connection was reset',
-    ETIMEDOUT: 'the connection timed out',
-    UND_ERR_SOCKET: 'the connection closed unexpectedly',
-    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+    ECONNREFUSED: l10n.t('connection refused: is the server running, and is the base URL right?'),
+    ENOTFOUND: l10n.t('host not found: check the base URL'),
+    EAI_AGAIN: l10n.t('DNS lookup failed: check your network or proxy'),
+    ECONNRESET: l10n.t('the connection was reset'),
+    ETIMEDOUT: l10n.t('the connection timed out'),
+    UND_ERR_SOCKET: l10n.t('the connection closed unexpectedly'),
+    UND_ERR_CONNECT_TIMEOUT: l10n.t('the connection timed out'),
   };
   // Node's certificate errors (UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN, ERR_TLS_CERT_ALTNAME_INVALID…): no retry helps.
   const tls = codes.find((c) => /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(c));
   if (tls) {
     return {
       kind: 'network',
-      message: `Cannot reach${where}: its TLS certificate is not trusted (${tls}). If your network inspects TLS with its own certificate authority, point "caFile" in the profile at that CA's PEM file.`,
+      message: l10n.t('Cannot reach{0}: its TLS certificate is not trusted ({1}). If your network inspects TLS with its own certificate authority, point "caFile" in the profile at that CA\'s PEM file.', where, tls),
       retryable: false,
     };
   }
   const detail = withoutQueries(code ? reason[code] ?? code : (chain[chain.length - 1] as Error | undefined)?.message ?? String(err));
   const kind: ErrorKind = code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' ? 'timeout' : 'network';
-  return { kind, message: `Cannot reach${where}: ${detail}`, retryable: true };
+  return { kind, message: l10n.t('Cannot reach{0}: {1}', where, detail), retryable: true };
 }
 
 /** The port a URL names explicitly, if any. */
@@ -431,34 +435,38 @@ export function safeOrigin(url: string): string {
     const u = new URL(url);
     return `${u.protocol}//${u.host}${u.pathname}`;
   } catch {
-    return '(invalid URL)';
+    return l10n.t('(invalid URL)');
   }
 }
 
 /** What the user can do about an error, in a sentence (for notifications and the chat). */
-export function hintFor(error: LlmErrorInfo, providerLabel = 'this provider'): string | undefined {
+export function hintFor(error: LlmErrorInfo, providerLabel?: string): string | undefined {
+  const label = providerLabel ?? l10n.t('this provider');
   switch (error.kind) {
     case 'auth':
-      return `The API key for ${providerLabel} was rejected or is missing. Run "Ask LLM: Set API Key…".`;
+      return l10n.t('The API key for {0} was rejected or is missing. Run "Ask LLM: Set API Key…".', label);
     case 'permission':
-      return `The key for ${providerLabel} may not use this model or endpoint. Check the key's permissions or pick another model.`;
+      return l10n.t('The key for {0} may not use this model or endpoint. Check the key\'s permissions or pick another model.', label);
     case 'notFound':
-      return `Check the model name and the base URL of ${providerLabel} ("Ask LLM: Select Provider…").`;
+      return l10n.t('Check the model name and the base URL of {0} ("Ask LLM: Select Provider…").', label);
     case 'badRequest':
-      return `The server rejected the request. Check the model name and the "params" of ${providerLabel}; some servers also reject "stream_options" (set "streamUsage": false).`;
+      return l10n.t('The server rejected the request. Check the model name and the "params" of {0}; some servers also reject "stream_options" (set "streamUsage": false).', label);
     case 'rateLimit':
-      return 'Rate limited by the provider. Wait a moment and retry.';
+      return l10n.t('Rate limited by the provider. Wait a moment and retry.');
     case 'quota':
-      return `The account behind ${providerLabel} is out of quota or credit. Check its billing.`;
+      return l10n.t('The account behind {0} is out of quota or credit. Check its billing.', label);
     case 'overloaded':
     case 'server':
-      return 'The provider had a problem on its side. Retry in a moment.';
+      return l10n.t('The provider had a problem on its side. Retry in a moment.');
     case 'network':
-      return `Check the base URL of ${providerLabel}, your network and your proxy settings.`;
+      return l10n.t('Check the base URL of {0}, your network and your proxy settings.', label);
     case 'timeout':
-      return `Check that the base URL and the model of ${providerLabel} are right and that the server is up, then retry.`;
+      // Our own timeouts (not retried) say in their message what fits the case: a stall mid-answer
+      // is not cured by checking the base URL, a hang not by a longer timeout. Add nothing to them.
+      if (!error.retryable) return undefined;
+      return l10n.t('Check that the base URL and the model of {0} are right and that the server is up, then retry.', label);
     case 'protocol':
-      return 'The answer stopped before it was complete. The text so far is kept; retry to get the rest.';
+      return l10n.t('The answer stopped before it was complete. The text so far is kept; retry to get the rest.');
     case 'unknown':
       return undefined;
   }
@@ -469,15 +477,19 @@ export function hintFor(error: LlmErrorInfo, providerLabel = 'this provider'): s
  * reported before any request, naming the profile and how to set the key.
  */
 export function missingKeyError(profile: { id: string; label?: string; apiKeyEnv?: string; secretKeyEnv?: string }, which: 'apiKey' | 'secretKey' = 'apiKey'): LlmErrorInfo {
-  const noun = which === 'secretKey' ? 'secret key' : 'API key';
-  const name = profile.label && profile.label !== profile.id ? `"${profile.label}" (profile "${profile.id}")` : `profile "${profile.id}"`;
+  const noun = which === 'secretKey' ? l10n.t('secret key') : l10n.t('API key');
+  const name = profile.label && profile.label !== profile.id ? l10n.t('"{0}" (profile "{1}")', profile.label, profile.id) : l10n.t('profile "{0}"', profile.id);
   const env = which === 'secretKey' ? profile.secretKeyEnv : profile.apiKeyEnv;
-  return configError('auth', `No ${noun} is set for ${name}, so nothing was sent. Run "Ask LLM: Set API Key…" to store one${env ? `, or set the environment variable ${env}` : ''}.`);
+  return configError('auth', env
+    ? l10n.t('No {0} is set for {1}, so nothing was sent. Run "Ask LLM: Set API Key…" to store one, or set the environment variable {2}.', noun, name, env)
+    : l10n.t('No {0} is set for {1}, so nothing was sent. Run "Ask LLM: Set API Key…" to store one.', noun, name));
 }
 
 /** A stored key with a line break or another control character inside: it cannot be sent in a header. */
 export function brokenKeyError(profile: { id: string; apiKeyEnv?: string; secretKeyEnv?: string }, which: 'apiKey' | 'secretKey' = 'apiKey'): LlmErrorInfo {
-  const noun = which === 'secretKey' ? 'secret key' : 'API key';
+  const noun = which === 'secretKey' ? l10n.t('secret key') : l10n.t('API key');
   const env = which === 'secretKey' ? profile.secretKeyEnv : profile.apiKeyEnv;
-  return configError('auth', `The ${noun} of profile "${profile.id}" has a line break or another control character inside, so it cannot be sent (often a key pasted with extra text). Run "Ask LLM: Set API Key…" to store it again${env ? `, or fix the environment variable ${env}` : ''}.`);
+  return configError('auth', env
+    ? l10n.t('The {0} of profile "{1}" has a line break or another control character inside, so it cannot be sent (often a key pasted with extra text). Run "Ask LLM: Set API Key…" to store it again, or fix the environment variable {2}.', noun, profile.id, env)
+    : l10n.t('The {0} of profile "{1}" has a line break or another control character inside, so it cannot be sent (often a key pasted with extra text). Run "Ask LLM: Set API Key…" to store it again.', noun, profile.id));
 }

@@ -1,5 +1,6 @@
 // What VS Code's language-model list shows for a profile (src/host/lmProvider.ts): its token limits
 // where they are known, and a token estimate for `provideTokenCount`. Pure data and arithmetic.
+import { l10n } from './l10n';
 import { labelOf } from './profiles';
 import type { ProviderProfile } from './types';
 
@@ -107,7 +108,9 @@ export function modelListings(profiles: readonly ProviderProfile[], where: (p: P
       family: p.model || p.kind,
       version: p.model || p.kind,
       detail: `${p.model} · ${p.kind}`,
-      tooltip: `Ask LLM profile "${p.id}": ${p.kind} at ${where(p)}${limits.known ? '' : ' (token limit not known: a cautious default is shown)'}`,
+      tooltip: limits.known
+        ? l10n.t('Ask LLM profile "{0}": {1} at {2}', p.id, p.kind, where(p))
+        : l10n.t('Ask LLM profile "{0}": {1} at {2} (token limit not known: a cautious default is shown)', p.id, p.kind, where(p)),
       maxInputTokens: limits.maxInputTokens,
       maxOutputTokens: limits.maxOutputTokens,
     };

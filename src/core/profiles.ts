@@ -1,5 +1,6 @@
 // Provider profiles from unknown JSON (the user's settings): validated, never thrown at.
 import { configError } from './errors';
+import { l10n } from './l10n';
 import { PROVIDER_KINDS, type LlmErrorInfo, type NetworkDefaults, type ProviderKind, type ProviderProfile } from './types';
 
 
@@ -26,74 +27,75 @@ export function parseProfiles(raw: unknown): ParseResult {
   const errors: string[] = [];
   const profiles: ProviderProfile[] = [];
   if (raw === undefined || raw === null) return { ok: true, profiles, errors };
-  if (!Array.isArray(raw)) return { ok: false, profiles, errors: ['askLlm.providers must be an array of profiles'] };
+  if (!Array.isArray(raw)) return { ok: false, profiles, errors: [l10n.t('askLlm.providers must be an array of profiles')] };
   const seen = new Set<string>();
   raw.forEach((item, i) => {
     const where = `askLlm.providers[${i}]`;
     if (!isRecord(item)) {
-      errors.push(`${where} is not an object`);
+      errors.push(l10n.t('{0} is not an object', where));
       return;
     }
     const problems: string[] = [];
     const str = (key: string, required = false): string | undefined => {
       const v = item[key];
       if (v === undefined || v === null || v === '') {
-        if (required) problems.push(`"${key}" is required`);
+        if (required) problems.push(l10n.t('"{0}" is required', key));
         return undefined;
       }
       if (typeof v !== 'string') {
-        problems.push(`"${key}" must be a string`);
+        problems.push(l10n.t('"{0}" must be a string', key));
         return undefined;
       }
       return v.trim();
     };
     const id = str('id', true);
     const kind = str('kind', true) as ProviderKind | undefined;
-    if (kind && !(PROVIDER_KINDS as readonly string[]).includes(kind)) problems.push(`"kind" must be one of ${PROVIDER_KINDS.join(', ')}`);
+    if (kind && !(PROVIDER_KINDS as readonly string[]).includes(kind)) problems.push(l10n.t('"kind" must be one of {0}', PROVIDER_KINDS.join(', ')));
     const model = str('model', kind !== 'vscode-lm') ?? '';
     const baseUrl = str('baseUrl');
-    if (baseUrl && !/^https?:\/\/[^/]/i.test(baseUrl)) problems.push(`"baseUrl" must start with http:// or https:// (got "${baseUrl}")`);
+    if (baseUrl && !/^https?:\/\/[^/]/i.test(baseUrl)) problems.push(l10n.t('"baseUrl" must start with http:// or https:// (got "{0}")', baseUrl));
     const url = str('url');
-    if (kind === 'sse' && !url) problems.push('"url" is required for kind "sse"');
-    if (kind === 'azure-openai' && !baseUrl) problems.push('"baseUrl" (https://RESOURCE.openai.azure.com) is required for kind "azure-openai"');
+    if (kind === 'sse' && !url) problems.push(l10n.t('"url" is required for kind "sse"'));
+    if (kind === 'azure-openai' && !baseUrl) problems.push(l10n.t('"baseUrl" (https://RESOURCE.openai.azure.com) is required for kind "azure-openai"'));
     const bool = (key: string): boolean | undefined => {
       const v = item[key];
       if (v === undefined) return undefined;
-      if (typeof v !== 'boolean') problems.push(`"${key}" must be true or false`);
+      if (typeof v !== 'boolean') problems.push(l10n.t('"{0}" must be true or false', key));
       return typeof v === 'boolean' ? v : undefined;
     };
     const headers = item.headers;
     if (headers !== undefined && !(isRecord(headers) && Object.values(headers).every((h) => typeof h === 'string'))) {
-      problems.push('"headers" must be an object of strings');
+      problems.push(l10n.t('"headers" must be an object of strings'));
     }
     const params = item.params;
-    if (params !== undefined && !isRecord(params)) problems.push('"params" must be an object');
+    if (params !== undefined && !isRecord(params)) problems.push(l10n.t('"params" must be an object'));
     const maxRetries = item.maxRetries;
     if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= 10)) {
-      problems.push('"maxRetries" must be a whole number from 0 to 10');
+      problems.push(l10n.t('"maxRetries" must be a whole number from 0 to 10'));
     }
     const timeouts = item.timeouts;
     let parsedTimeouts: ProviderProfile['timeouts'];
     if (timeouts !== undefined) {
-      if (!isRecord(timeouts)) problems.push('"timeouts" must be an object with connectMs and/or idleMs');
+      if (!isRecord(timeouts)) problems.push(l10n.t('"timeouts" must be an object with connectMs and/or idleMs'));
       else {
         parsedTimeouts = {};
         for (const k of ['connectMs', 'idleMs'] as const) {
           const v = timeouts[k];
           if (v === undefined) continue;
-          if (typeof v !== 'number' || !(v > 0)) problems.push(`"timeouts.${k}" must be a positive number of milliseconds`);
+          if (typeof v !== 'number' || !(v > 0)) problems.push(l10n.t('"timeouts.{0}" must be a positive number of milliseconds', k));
           else parsedTimeouts[k] = v;
         }
       }
     }
     const network = parseNetwork(item, problems);
-    if (id && seen.has(id)) problems.push(`the id "${id}" is used twice`);
+    if (id && seen.has(id)) problems.push(l10n.t('the id "{0}" is used twice', id));
     const continuation = item.continuation;
-    if (continuation !== undefined && continuation !== 'native' && continuation !== 'instruction') problems.push('"continuation" must be "native" or "instruction"');
+    if (continuation !== undefined && continuation !== 'native' && continuation !== 'instruction') problems.push(l10n.t('"continuation" must be "native" or "instruction"'));
     // Read before the verdict below, so a wrong type is reported, not quietly left at its default.
     const stream = bool('stream');
     const streamUsage = bool('streamUsage');
     const cumulative = bool('cumulative');
+    const systemPrompt = str('systemPrompt');
     if (problems.length) {
       errors.push(`${where}${id ? ` ("${id}")` : ''}: ${problems.join('; ')}`);
       return;
@@ -115,6 +117,7 @@ export function parseProfiles(raw: unknown): ParseResult {
     if (cumulative !== undefined) profile.cumulative = cumulative;
     if (typeof maxRetries === 'number') profile.maxRetries = maxRetries;
     if (continuation === 'native' || continuation === 'instruction') profile.continuation = continuation;
+    if (systemPrompt) profile.systemPrompt = systemPrompt;
     if (parsedTimeouts) profile.timeouts = parsedTimeouts;
     if (item.body !== undefined) profile.body = item.body;
     Object.assign(profile, network);
@@ -138,23 +141,23 @@ function parseNetwork(item: Record<string, unknown>, problems: string[]): Pick<P
   const out: Pick<ProviderProfile, 'proxy' | 'noProxy' | 'caFile' | 'rejectUnauthorized'> = {};
   const { proxy, noProxy, caFile, rejectUnauthorized } = item;
   if (proxy !== undefined) {
-    if (typeof proxy !== 'string') problems.push('"proxy" must be a string: an http:// or https:// URL, or "" for none');
+    if (typeof proxy !== 'string') problems.push(l10n.t('"proxy" must be a string: an http:// or https:// URL, or "" for none'));
     else if (proxy.trim() === '') out.proxy = '';
-    else if (!isProxyUrl(proxy.trim())) problems.push(`"proxy" must be an http:// or https:// URL such as http://user:pass@proxy.example.com:8080 (got "${withoutPassword(proxy.trim())}")`);
+    else if (!isProxyUrl(proxy.trim())) problems.push(l10n.t('"proxy" must be an http:// or https:// URL such as http://user:pass@proxy.example.com:8080 (got "{0}")', withoutPassword(proxy.trim())));
     else out.proxy = proxy.trim();
   }
   if (noProxy !== undefined) {
     const list = typeof noProxy === 'string' ? noProxy.split(',') : noProxy;
-    if (!Array.isArray(list) || !list.every((h) => typeof h === 'string')) problems.push('"noProxy" must be a list of host names');
+    if (!Array.isArray(list) || !list.every((h) => typeof h === 'string')) problems.push(l10n.t('"noProxy" must be a list of host names'));
     else out.noProxy = (list as string[]).map((h) => h.trim()).filter(Boolean);
   }
   if (caFile !== undefined) {
-    if (typeof caFile !== 'string' || !caFile.trim()) problems.push('"caFile" must be the path of a PEM file');
-    else if (!/^(\/|~[\\/]|[a-z]:[\\/]|\\\\)/i.test(caFile.trim())) problems.push(`"caFile" must be an absolute path (or start with ~/), got "${caFile}"`);
+    if (typeof caFile !== 'string' || !caFile.trim()) problems.push(l10n.t('"caFile" must be the path of a PEM file'));
+    else if (!/^(\/|~[\\/]|[a-z]:[\\/]|\\\\)/i.test(caFile.trim())) problems.push(l10n.t('"caFile" must be an absolute path (or start with ~/), got "{0}"', caFile));
     else out.caFile = caFile.trim();
   }
   if (rejectUnauthorized !== undefined) {
-    if (typeof rejectUnauthorized !== 'boolean') problems.push('"rejectUnauthorized" must be true or false');
+    if (typeof rejectUnauthorized !== 'boolean') problems.push(l10n.t('"rejectUnauthorized" must be true or false'));
     else out.rejectUnauthorized = rejectUnauthorized;
   }
   return out;
@@ -275,7 +278,7 @@ export function missingKey(profile: ProviderProfile, keys: { apiKey?: string; se
 
 /** A profile that is in the settings but invalid was asked for: nothing is sent, and the message says what to fix. */
 export function invalidProfileError(id: string, problem: string): LlmErrorInfo {
-  return configError('badRequest', `The provider profile "${id}" in askLlm.providers is invalid, so nothing was sent: ${problem}. Fix it in the settings (the Settings editor marks the field).`);
+  return configError('badRequest', l10n.t('The provider profile "{0}" in askLlm.providers is invalid, so nothing was sent: {1}. Fix it in the settings (the Settings editor marks the field).', id, problem));
 }
 
 /** The parse errors of entries that were left out, by the id they name (entries without one have none). */

@@ -1,3 +1,4 @@
+import type { ExchangeRecorder } from './flightRecorder';
 /** One message of a conversation, in the order the model should read them. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -69,6 +70,8 @@ export interface ProviderProfile {
   doneWhen?: string;
   /** How "Continue" asks this provider to carry on: it continues a trailing assistant message, or is told to. */
   continuation?: 'native' | 'instruction';
+  /** The system prompt this profile's requests carry (a call that names its own replaces it); absent, `askLlm.systemPrompt` applies. */
+  systemPrompt?: string;
   /**
    * The proxy this profile's requests go through: an `http://` or `https://` URL, credentials
    * allowed (`http://user:pass@host:port`, sent as Proxy-Authorization). `""` sends them directly
@@ -106,6 +109,8 @@ export interface AdapterRequest {
   fetch?: typeof fetch;
   /** The last message is a partial assistant answer that the provider continues natively. */
   continuation?: boolean;
+  /** The flight recorder of this answer (core/flightRecorder.ts): the HTTP edge hands it each response's bytes. */
+  recorder?: ExchangeRecorder;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ChatMessage, LlmErrorInfo, ProviderProfile } from '../core/types';
 import type { Config } from './config';
 import { AnswerShaper } from '../core/shape';
 import { DocumentWriter, isReadOnly, type DocumentRange } from './documentSink';
+import { progressSink } from './progressSink';
 import type { Review } from './review';
 import type { StatusBar } from './statusBar';
 
@@ -27,21 +28,6 @@ export type AskResult = Pick<Outcome, 'text' | 'finishReason' | 'error'> & {
 
 export function askResult(o: Outcome): AskResult {
   return o.error ? { text: o.text, finishReason: 'error', error: o.error } : { text: o.text, finishReason: o.finishReason };
-}
-
-/** The progress notification as a sink (of one answer or several): how much has arrived, at most four times a second. */
-function progressSink(progress: vscode.Progress<{ message?: string }>): Sink {
-  let last = 0;
-  let chars = 0;
-  return {
-    write: (batch) => {
-      chars += batch.text.length;
-      if (Date.now() - last < 250) return;
-      last = Date.now();
-      progress.report({ message: `${chars} characters` });
-    },
-    finish: () => progress.report({ message: 'finishing…' }),
-  };
 }
 
 export interface AskDeps {
@@ -74,9 +60,27 @@ function combine(parts: AskResult[]): AskResult {
   return { text: parts.map((p) => p.text).join('\n'), finishReason: worst.finishReason, ...(worst.error ? { error: worst.error } : {}), parts };
 }
 
+/**
+ * Shows documents one at a time. VS Code gives up on a show that another show overtakes ("Could
+ * NOT open editor"): two answers opening new documents at once left one of them with no document
+ * to stream into (found by the eight-streams test). One overtaken by someone else's is tried again.
+ */
+let showQueue: Promise<unknown> = Promise.resolve();
+function showDocument(doc: vscode.TextDocument): Promise<vscode.TextEditor> {
+  const shown = showQueue.then(async () => {
+    try {
+      return await vscode.window.showTextDocument(doc);
+    } catch {
+      return vscode.window.showTextDocument(doc);
+    }
+  });
+  showQueue = shown.catch(() => undefined);
+  return shown;
+}
+
 async function openNewDocument(language = 'markdown'): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument({ language, content: '' });
-  return vscode.window.showTextDocument(doc);
+  return showDocument(doc);
 }
 
 /** Info strings models put on fences that are not VS Code language ids. */
@@ -155,7 +159,7 @@ export class AskCommand implements vscode.Disposable {
     const profile = resolveProfile(this.deps.config, args?.provider);
     if (!profile) {
       const error = profileError(this.deps.config, args?.provider);
-      void vscode.window.showWarningMessage(`Ask LLM: ${error.message}`, 'Select Provider…').then((c) => {
+      void vscode.window.showWarningMessage(`Ask LLM: ${error.message}`, vscode.l10n.t('Select Provider…')).then((c) => {
         if (c) void vscode.commands.executeCommand('askLlm.selectProvider');
       });
       return { text: '', finishReason: 'error', error };
@@ -165,8 +169,10 @@ export class AskCommand implements vscode.Disposable {
     if (interactive) {
       prompt = await vscode.window.showInputBox({
         title: 'Ask LLM',
-        prompt: `${labelOf(profile)} · ${profile.model}${vscode.window.activeTextEditor ? ' — the answer streams in at the cursor' : ' — the answer opens in a new document'}`,
-        placeHolder: vscode.window.activeTextEditor?.selection.isEmpty === false ? 'What should I do with the selection?' : 'Ask anything…',
+        prompt: vscode.window.activeTextEditor
+          ? vscode.l10n.t('{0} · {1} — the answer streams in at the cursor', labelOf(profile), profile.model)
+          : vscode.l10n.t('{0} · {1} — the answer opens in a new document', labelOf(profile), profile.model),
+        placeHolder: vscode.window.activeTextEditor?.selection.isEmpty === false ? vscode.l10n.t('What should I do with the selection?') : vscode.l10n.t('Ask anything…'),
         ignoreFocusOut: true,
       });
       if (!prompt?.trim()) return undefined;
@@ -179,7 +185,7 @@ export class AskCommand implements vscode.Disposable {
     if (editor && isReadOnly(editor.document)) {
       if (interactive) {
         const choice = await vscode.window.showWarningMessage(
-          `"${editor.document.fileName}" is read-only. Stream the answer into a new document instead?`, 'Open New Document');
+          vscode.l10n.t('"{0}" is read-only. Stream the answer into a new document instead?', editor.document.fileName), vscode.l10n.t('Open New Document'));
         if (!choice) return undefined;
       }
       this.deps.log.info('the active document is read-only: answering in a new document');
@@ -195,16 +201,18 @@ export class AskCommand implements vscode.Disposable {
   async rewrite(): Promise<AskResult | undefined> {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      void vscode.window.showInformationMessage('Ask LLM: open a document and select the text to rewrite.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Ask LLM: open a document and select the text to rewrite.'));
       return undefined;
     }
     const profile = resolveProfile(this.deps.config);
     if (!profile) return this.run({ prompt: '', target: 'selection' });
     const n = editor.selections.length;
     const prompt = await vscode.window.showInputBox({
-      title: 'Ask LLM: Rewrite Selection',
-      prompt: `${labelOf(profile)} · ${profile.model} — ${n === 1 ? 'the selection is' : `each of the ${n} selections is`} replaced by its answer, as it streams`,
-      placeHolder: 'How should it change? (e.g. "add type annotations", "翻译成英文")',
+      title: vscode.l10n.t('Ask LLM: Rewrite Selection'),
+      prompt: n === 1
+        ? vscode.l10n.t('{0} · {1} — the selection is replaced by its answer, as it streams', labelOf(profile), profile.model)
+        : vscode.l10n.t('{0} · {1} — each of the {2} selections is replaced by its answer, as it streams', labelOf(profile), profile.model, n),
+      placeHolder: vscode.l10n.t('How should it change? (e.g. "add type annotations", "翻译成英文")'),
       ignoreFocusOut: true,
     });
     if (!prompt?.trim()) return undefined;
@@ -219,7 +227,9 @@ export class AskCommand implements vscode.Disposable {
   private async rewriteSelections(profile: ProviderProfile, prompt: string, interactive: boolean): Promise<AskResult> {
     const editor = vscode.window.activeTextEditor;
     if (!editor || isReadOnly(editor.document)) {
-      const error = configError('badRequest', editor ? `"${editor.document.fileName}" is read-only: there is nothing to rewrite in place.` : 'There is no active editor with a selection to rewrite.');
+      const error = configError('badRequest', editor
+        ? vscode.l10n.t('"{0}" is read-only: there is nothing to rewrite in place.', editor.document.fileName)
+        : vscode.l10n.t('There is no active editor with a selection to rewrite.'));
       if (interactive) void vscode.window.showWarningMessage(`Ask LLM: ${error.message}`);
       return { text: '', finishReason: 'error', error };
     }
@@ -238,7 +248,7 @@ export class AskCommand implements vscode.Disposable {
         stopAll();
       },
       onRejected: () => {
-        void vscode.window.showWarningMessage('Ask LLM: the document refused the edit; the answers stop here.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Ask LLM: the document refused the edit; the answers stop here.'));
         stopAll();
       },
       // An edit inside what a range already wrote stops that range's stream; the others go on.
@@ -258,11 +268,10 @@ export class AskCommand implements vscode.Disposable {
     let outcomes: Outcome[] = [];
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Ask LLM: ${labelOf(profile)} · ${profile.model} — ${selections.length} selection(s)`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Ask LLM: {0} · {1} — {2} selection(s)', labelOf(profile), profile.model, selections.length), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => group.abort());
-          progress.report({ message: 'waiting for the first token…' });
-          const progressOf = progressSink(progress);
+          const progressOf = progressSink(progress, { streams: selections.length });
           outcomes = await Promise.all(selections.map((sel, i) => {
             const messages: ChatMessage[] = [{ role: 'user', content: withSelection(prompt, editor, sel) }];
             return foldAnswer(this.deps.api.streamEvents(messages, { provider: profile.id, signal: parts[i].signal }), [sinks[i], progressOf], {
@@ -331,7 +340,7 @@ export class AskCommand implements vscode.Disposable {
         relabeling = true;
         const doc = await vscode.languages.setTextDocumentLanguage(ed.document, language);
         relabeling = false;
-        ed = vscode.window.visibleTextEditors.find((e) => e.document === doc) ?? await vscode.window.showTextDocument(doc);
+        ed = vscode.window.visibleTextEditors.find((e) => e.document === doc) ?? await showDocument(doc);
       }
       place(ed, 0, undefined);
       const text = head;
@@ -365,7 +374,7 @@ export class AskCommand implements vscode.Disposable {
       },
     };
     const moveToNewDocument = async () => {
-      void vscode.window.showWarningMessage('Ask LLM: the document is read-only; the answer continues in a new document.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Ask LLM: the document is read-only; the answer continues in a new document.'));
       const old = writer!;
       const next = await openNewDocument();
       // Pieces kept arriving in the old range meanwhile: take them all only now.
@@ -381,7 +390,6 @@ export class AskCommand implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: `Ask LLM: ${labelOf(profile)} · ${profile.model}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => ctl.abort());
-          progress.report({ message: 'waiting for the first token…' });
           outcome = await foldAnswer(
             this.deps.api.streamEvents(messages, { provider: profile.id, signal: ctl.signal }),
             [documentSink, progressSink(progress)],
@@ -402,8 +410,8 @@ export class AskCommand implements vscode.Disposable {
       this.notify(o.error, profile, retryArgs, kept);
       return askResult(o);
     }
-    if (o.finishReason === 'length') this.offerContinue('Ask LLM: the answer was cut off at the token limit (max_tokens).');
-    if (o.finishReason === 'contentFilter') void vscode.window.showWarningMessage('Ask LLM: the provider stopped the answer with its content filter.');
+    if (o.finishReason === 'length') this.offerContinue(vscode.l10n.t('Ask LLM: the answer was cut off at the token limit (max_tokens).'));
+    if (o.finishReason === 'contentFilter') void vscode.window.showWarningMessage(vscode.l10n.t('Ask LLM: the provider stopped the answer with its content filter.'));
     return askResult(o);
   }
 
@@ -425,7 +433,7 @@ export class AskCommand implements vscode.Disposable {
   }
 
   private offerContinue(message: string): void {
-    void vscode.window.showWarningMessage(message, 'Continue').then((c) => {
+    void vscode.window.showWarningMessage(message, vscode.l10n.t('Continue')).then((c) => {
       if (c) void vscode.commands.executeCommand('askLlm.continue');
     });
   }
@@ -440,7 +448,7 @@ export class AskCommand implements vscode.Disposable {
     const cut = this.cut;
     if (!cut || cut.writer.isClosed) {
       this.forgetCut();
-      void vscode.window.showInformationMessage('Ask LLM: there is no cut answer to continue in an open document.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Ask LLM: there is no cut answer to continue in an open document.'));
       return undefined;
     }
     const mode = continuationMode(cut.profile);
@@ -457,7 +465,7 @@ export class AskCommand implements vscode.Disposable {
     let outcome: Outcome | undefined;
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Ask LLM: continuing · ${labelOf(cut.profile)} · ${cut.profile.model}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Ask LLM: continuing · {0} · {1}', labelOf(cut.profile), cut.profile.model), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => ctl.abort());
           const events = this.deps.api.streamEvents(messages, { provider: cut.profile.id, signal: ctl.signal, continuation: mode === 'native' });
@@ -477,28 +485,22 @@ export class AskCommand implements vscode.Disposable {
     // Still cut: the next Continue goes on from the end of this one.
     if (!this.keepIfCut(whole, { ...cut, text: whole.text, range })) this.forgetCut();
     if (o.error) this.notify(o.error, cut.profile, undefined, this.cut !== undefined);
-    else if (o.finishReason === 'length') this.offerContinue('Ask LLM: the answer was cut off at the token limit again.');
+    else if (o.finishReason === 'length') this.offerContinue(vscode.l10n.t('Ask LLM: the answer was cut off at the token limit again.'));
     return askResult(whole);
   }
 
   /** Tells the user what went wrong and what to do, without blocking the command's result. */
   private notify(error: LlmErrorInfo, profile: ProviderProfile, retryArgs: AskArgs | undefined, canContinue = false): void {
     const hint = hintFor(error, labelOf(profile));
-    const actions: string[] = [];
-    if (canContinue) actions.push('Continue');
-    if (error.kind === 'auth') actions.push('Set API Key…');
-    if (['notFound', 'network', 'badRequest', 'permission'].includes(error.kind)) actions.push('Select Provider…');
-    if (error.retryable && retryArgs) actions.push('Retry');
-    actions.push('Show Log');
-    void vscode.window.showErrorMessage(`Ask LLM: ${error.message}${hint ? ` — ${hint}` : ''}`, ...actions).then((choice) => {
-      switch (choice) {
-        case 'Continue': return vscode.commands.executeCommand('askLlm.continue');
-        case 'Set API Key…': return vscode.commands.executeCommand('askLlm.setApiKey', profile.id);
-        case 'Select Provider…': return vscode.commands.executeCommand('askLlm.selectProvider');
-        case 'Retry': return vscode.commands.executeCommand('askLlm.ask', { ...retryArgs, provider: profile.id });
-        case 'Show Log': return this.deps.log.show();
-        default: return undefined;
-      }
+    // Each button with what it does (the labels are in the display language).
+    const actions: Array<[string, () => unknown]> = [];
+    if (canContinue) actions.push([vscode.l10n.t('Continue'), () => vscode.commands.executeCommand('askLlm.continue')]);
+    if (error.kind === 'auth') actions.push([vscode.l10n.t('Set API Key…'), () => vscode.commands.executeCommand('askLlm.setApiKey', profile.id)]);
+    if (['notFound', 'network', 'badRequest', 'permission'].includes(error.kind)) actions.push([vscode.l10n.t('Select Provider…'), () => vscode.commands.executeCommand('askLlm.selectProvider')]);
+    if (error.retryable && retryArgs) actions.push([vscode.l10n.t('Retry'), () => vscode.commands.executeCommand('askLlm.ask', { ...retryArgs, provider: profile.id })]);
+    actions.push([vscode.l10n.t('Show Log'), () => this.deps.log.show()]);
+    void vscode.window.showErrorMessage(`Ask LLM: ${error.message}${hint ? ` — ${hint}` : ''}`, ...actions.map(([label]) => label)).then((choice) => {
+      return actions.find(([label]) => label === choice)?.[1]();
     });
   }
 

@@ -4,10 +4,11 @@ import type { UiAttachment } from '../shared/protocol';
 /** Longest text a chip may carry (a whole file goes into every later request of the conversation). */
 export const ATTACH_MAX_CHARS = 200_000;
 
+/** User-facing strings of this file (translated when read, in the display language). */
 const STRINGS = {
-  noEditor: 'Open a file first: there is no editor to attach from.',
-  noSelection: 'Select some text in the editor first.',
-  tooLarge: (label: string, n: number) => `${label} is too large to attach (${n.toLocaleString('en-US')} characters; at most ${ATTACH_MAX_CHARS.toLocaleString('en-US')}).`,
+  get noEditor() { return vscode.l10n.t('Open a file first: there is no editor to attach from.'); },
+  get noSelection() { return vscode.l10n.t('Select some text in the editor first.'); },
+  tooLarge: (label: string, n: number) => vscode.l10n.t('{0} is too large to attach ({1} characters; at most {2}).', label, n.toLocaleString('en-US'), ATTACH_MAX_CHARS.toLocaleString('en-US')),
 };
 
 /** The editor the chat attaches from: the active one, else the first visible one (the chat itself has the focus). */
@@ -22,7 +23,7 @@ export function sourceEditor(): vscode.TextEditor | undefined {
 export function attachmentFrom(editor: vscode.TextEditor | undefined, what: 'selection' | 'file'): UiAttachment | { error: string } {
   if (!editor) return { error: STRINGS.noEditor };
   const doc = editor.document;
-  const name = doc.isUntitled ? doc.uri.path.split('/').pop() || 'Untitled' : vscode.workspace.asRelativePath(doc.uri, false);
+  const name = doc.isUntitled ? doc.uri.path.split('/').pop() || vscode.l10n.t('Untitled') : vscode.workspace.asRelativePath(doc.uri, false);
   let label = name;
   let text: string;
   if (what === 'selection') {

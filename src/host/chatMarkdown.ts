@@ -1,16 +1,22 @@
 // The chat's text as Markdown: a question with its attachments as the model gets it, and a whole
 // conversation as an exported document. Pure (no vscode), so it runs in Node.
+import { l10n } from '../core/l10n';
 import type { UiAttachment, UiMessage } from '../shared/protocol';
 
-const STRINGS = {
+/** What the model reads with a question: English, whatever the display language. */
+const PROMPT = {
   file: (label: string) => `File ${label}:`,
   selection: (label: string) => `Selection from ${label}:`,
-  you: 'You',
-  assistant: 'Assistant',
-  untitled: 'Chat',
-  stopped: 'Stopped.',
-  cut: 'Cut off at the token limit.',
-  error: (message: string) => `Error: ${message}`,
+};
+
+/** What the user reads in an exported conversation, in the display language. */
+const STRINGS = {
+  get you() { return l10n.t('You'); },
+  get assistant() { return l10n.t('Assistant'); },
+  get untitled() { return l10n.t('Chat'); },
+  get stopped() { return l10n.t('Stopped.'); },
+  get cut() { return l10n.t('Cut off at the token limit.'); },
+  error: (message: string) => l10n.t('Error: {0}', message),
 };
 
 /** A code fence that no run of backticks in `text` can close: one longer than the longest. */
@@ -28,7 +34,7 @@ function fenced(a: UiAttachment): string {
 /** The question as the model gets it: the question, then each attachment under its label as a fenced block. */
 export function withAttachments(question: string, attachments: readonly UiAttachment[] = []): string {
   if (!attachments.length) return question;
-  const blocks = attachments.map((a) => `${a.kind === 'file' ? STRINGS.file(a.label) : STRINGS.selection(a.label)}\n${fenced(a)}`);
+  const blocks = attachments.map((a) => `${a.kind === 'file' ? PROMPT.file(a.label) : PROMPT.selection(a.label)}\n${fenced(a)}`);
   return `${question}\n\n${blocks.join('\n\n')}`;
 }
 

@@ -3,29 +3,33 @@ import * as vscode from 'vscode';
 import { foldAnswer, type Outcome, type Sink, type Timing } from '../core/answer';
 import { continuationMessages, continuationMode, withoutSeam } from '../core/continuation';
 import type { ChatMessage, LlmEvent, Usage } from '../core/types';
+import { L10N_ELEMENT_ID, l10nScriptContent } from '../shared/l10n';
 import { openableUrl } from '../shared/links';
-import { assertNever, canContinue, isWebviewMessage, type HostMessage, type UiAttachment, type UiChat, type UiMessage, type UiStats, type WebviewMessage } from '../shared/protocol';
+import { assertNever, canContinue, isWebviewMessage, type HostMessage, type UiAttachment, type UiChat, type UiMessage, type UiProvider, type UiStats, type WebviewMessage } from '../shared/protocol';
 import { attachmentFrom, sourceEditor } from './chatAttach';
 import { chatCsp } from './chatCsp';
 import type { ChatDeps } from './chatDeps';
 import { conversationMarkdown, withAttachments } from './chatMarkdown';
 import { DocumentWriter, isReadOnly } from './documentSink';
-import { ChatHistory } from './history';
+import { ChatHistory, INTERRUPTED } from './history';
 import { isShownText } from './shownText';
 
+/** User-facing strings of this file (translated when read, in the display language). */
 const STRINGS = {
-  renameTitle: 'Rename Chat',
-  renameEmpty: 'Enter a name',
-  noCursor: 'Ask LLM: there is no editor to write the answer into; it is in the chat only.',
-  readOnly: (name: string) => `Ask LLM: "${name}" is read-only; the answer is in the chat only.`,
-  rejected: 'Ask LLM: the document refused the edit; the rest of the answer is in the chat only.',
-  attachFailed: (why: string) => `Ask LLM: ${why}`,
+  get renameTitle() { return vscode.l10n.t('Rename Chat'); },
+  get renameEmpty() { return vscode.l10n.t('Enter a name'); },
+  get noCursor() { return vscode.l10n.t('Ask LLM: there is no editor to write the answer into; it is in the chat only.'); },
+  readOnly: (name: string) => vscode.l10n.t('Ask LLM: "{0}" is read-only; the answer is in the chat only.', name),
+  get rejected() { return vscode.l10n.t('Ask LLM: the document refused the edit; the rest of the answer is in the chat only.'); },
+  attachFailed: (why: string) => vscode.l10n.t('Ask LLM: {0}', why),
 };
 
 interface Running {
   message: UiMessage;
   controller: AbortController;
   done: Promise<Outcome>;
+  /** Brings the message's live figures up to now (a view that loads mid-wait counts on from them). */
+  refresh(): void;
 }
 
 let counter = 0;
@@ -43,6 +47,8 @@ function uiStats(t: Timing, from: { provider?: string; model?: string; usage?: U
     ...(t.tokensPerSecond !== undefined ? { tokensPerSecond: t.tokensPerSecond } : {}),
     ...(from.usage ? { usage: { ...from.usage } } : {}),
     ...(stopMs !== undefined ? { stopMs } : {}),
+    ...(t.reasoningMs !== undefined ? { reasoningMs: t.reasoningMs } : {}),
+    ...(t.lastTokenMs !== undefined ? { lastTokenMs: t.lastTokenMs } : {}),
   };
 }
 
@@ -62,6 +68,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** What went to the webview since the test hook last looked (only once a test has used it; no deltas). */
   private testPosts: HostMessage[] | undefined;
   private readonly subs: vscode.Disposable[] = [];
+  /** Set once the extension is being deactivated (the window reloads or closes). */
+  private disposed = false;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: ChatDeps) {
     this.history = new ChatHistory(context.workspaceState);
@@ -96,9 +104,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
   }
 
-  /** Sends `prompt` as if typed, and resolves when its answer ends. */
-  async ask(prompt: string): Promise<Outcome> {
-    return this.send(prompt);
+  /** Sends `prompt` as if typed, and resolves when its answer ends; `from`: a provider other than the active one answers (a replay). */
+  async ask(prompt: string, from?: UiProvider): Promise<Outcome> {
+    return this.send(prompt, undefined, false, from);
   }
 
   stop(): boolean {
@@ -158,9 +166,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     message.status = 'streaming';
     delete message.finishReason;
     delete message.error;
+    const reasonedBefore = message.stats?.reasoningMs; // a continuation adds to how long it reasoned
     delete message.stats;
     this.post({ type: 'messageReplaced', message });
-    const outcome = await this.run(message, (signal) => withoutSeam(this.deps.streamEvents(request, { signal, provider: profile?.id, continuation: mode === 'native' }), partial), profile?.id);
+    const outcome = await this.run(message, (signal) => withoutSeam(this.deps.streamEvents(request, { signal, provider: profile?.id, continuation: mode === 'native' }), partial), profile?.id, [], reasonedBefore);
     return { ...outcome, text: partial + outcome.text };
   }
 
@@ -306,18 +315,18 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /** A question and its answer; `atCursor`: the answer also streams into the active editor at the cursor. */
-  private async send(text: string, attachments?: UiAttachment[], atCursor = false): Promise<Outcome> {
+  private async send(text: string, attachments?: UiAttachment[], atCursor = false, from?: UiProvider): Promise<Outcome> {
     // One answer at a time: a new question stops the one in flight (its text so far stays).
     await this.settle();
     const user: UiMessage = { id: newId(), role: 'user', text, status: 'done', ...(attachments?.length ? { attachments } : {}) };
     this.messages.push(user);
     void this.history.save(this.messages, [user]);
     this.post({ type: 'messageAdded', message: user });
-    return this.answer(atCursor);
+    return this.answer(atCursor, from);
   }
 
-  private async answer(atCursor = false): Promise<Outcome> {
-    const provider = this.deps.activeProvider();
+  private async answer(atCursor = false, from?: UiProvider): Promise<Outcome> {
+    const provider = from ?? this.deps.activeProvider();
     const context = this.conversation(this.messages);
     const message: UiMessage = { id: newId(), role: 'assistant', text: '', status: 'streaming', model: provider ? `${provider.label} · ${provider.model}` : undefined };
     this.messages.push(message);
@@ -326,7 +335,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.postChats();
     const cursor = atCursor ? this.cursorSink() : undefined;
     try {
-      return await this.run(message, (signal) => this.deps.streamEvents(context, { signal }), provider?.id, cursor ? [cursor.sink] : []);
+      return await this.run(message, (signal) => this.deps.streamEvents(context, { signal, ...(from ? { provider: from.id } : {}) }), provider?.id, cursor ? [cursor.sink] : []);
     } finally {
       cursor?.writer.dispose();
     }
@@ -340,12 +349,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /** Folds one stream into `message` (and any `extra` sinks); Stop and a new question abort it. */
-  private async run(message: UiMessage, open: (signal: AbortSignal) => AsyncIterable<LlmEvent>, profileId: string | undefined, extra: Sink[] = []): Promise<Outcome> {
+  private async run(message: UiMessage, open: (signal: AbortSignal) => AsyncIterable<LlmEvent>, profileId: string | undefined, extra: Sink[] = [], reasonedBefore?: number): Promise<Outcome> {
     const controller = new AbortController();
-    const done = foldAnswer(open(controller.signal), [this.messageSink(message, profileId, controller.signal), ...extra], {
+    const sink = this.messageSink(message, profileId, controller.signal, reasonedBefore);
+    const done = foldAnswer(open(controller.signal), [sink, ...extra], {
       onSinkError: (err) => this.deps.log.error(`chat sink: ${String(err)}`),
     });
-    this.running = { message, controller, done };
+    this.running = { message, controller, done, refresh: sink.refresh };
     this.deps.setBusy('chat', true);
     try {
       return await done;
@@ -391,13 +401,26 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
    * save. An error carries the id of the profile that answered ("Set API key…" asks for its key).
    * A delta carries the live speed figures a few times a second (the view shows them no more
    * often); the end carries the final ones and, after a Stop, how long the stop took (from the
-   * abort to the end of the answer).
+   * abort to the end of the answer). The response's start is posted too (the view tells a request
+   * with no response yet from one the provider accepted and says nothing about), and `refresh`
+   * brings the figures up to now for a view that loads mid-wait.
    */
-  private messageSink(message: UiMessage, profileId: string | undefined, signal: AbortSignal): Sink {
+  private messageSink(message: UiMessage, profileId: string | undefined, signal: AbortSignal, reasonedBefore?: number): Sink & { refresh(): void } {
+    // A continued answer keeps how long it reasoned before (plus any reasoning of the continuation).
+    const reasoning = (s: UiStats): UiStats => (reasonedBefore === undefined ? s : { ...s, reasoningMs: reasonedBefore + (s.reasoningMs ?? 0) });
     let stoppedAt: number | undefined;
     signal.addEventListener('abort', () => { stoppedAt = performance.now(); }, { once: true });
     let statsAt = -Infinity;
+    const startedAt = performance.now();
     return {
+      start: (info) => {
+        message.stats = reasoning({ ...info, durationMs: performance.now() - startedAt, outputTokens: 0, tokensEstimated: true });
+        this.post({ type: 'delta', id: message.id, stats: message.stats });
+      },
+      refresh: () => {
+        if (message.status !== 'streaming') return;
+        message.stats = { outputTokens: 0, tokensEstimated: true, ...message.stats, durationMs: performance.now() - startedAt };
+      },
       write: (b, answer) => {
         message.text += b.text;
         if (b.reasoning) message.reasoning = (message.reasoning ?? '') + b.reasoning;
@@ -405,17 +428,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         const live = now - statsAt >= 200;
         if (live) {
           statsAt = now;
-          message.stats = uiStats(answer.timing(), answer);
+          message.stats = reasoning(uiStats(answer.timing(), answer));
         }
         this.post({ type: 'delta', id: message.id, ...(b.text ? { text: b.text } : {}), ...(b.reasoning ? { reasoning: b.reasoning } : {}), ...(live ? { stats: message.stats } : {}) });
         this.history.saveSoon(message);
       },
       finish: async (o) => {
         message.status = o.error ? 'error' : o.finishReason === 'cancelled' ? 'cancelled' : 'done';
-        message.finishReason = o.error ? undefined : o.finishReason;
+        message.finishReason = o.error ? undefined : o.finishReason === 'cancelled' && this.disposed ? INTERRUPTED : o.finishReason;
         if (o.error) message.error = { ...o.error, hint: this.deps.hintFor(o.error), ...(profileId ? { profileId } : {}) };
-        const stopMs = message.status === 'cancelled' && stoppedAt !== undefined ? performance.now() - stoppedAt : undefined;
-        message.stats = uiStats(o.timing, o, stopMs);
+        const stopMs = message.status === 'cancelled' && stoppedAt !== undefined && !this.disposed ? performance.now() - stoppedAt : undefined;
+        message.stats = reasoning(uiStats(o.timing, o, stopMs));
         if (canContinue(message)) this.cutStamp = { id: message.id, at: Date.now() };
         this.post({ type: 'messageDone', id: message.id, status: message.status, finishReason: message.finishReason, error: message.error, stats: message.stats });
         await this.history.save(this.messages, [message]);
@@ -424,6 +447,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private snapshot(): void {
+    this.running?.refresh();
     this.post({ type: 'snapshot', messages: this.messages, provider: this.deps.activeProvider(), streaming: this.streaming });
     this.postChats();
   }
@@ -443,8 +467,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'chat.css'));
     const csp = chatCsp(webview.cspSource, nonce);
+    // The view's own strings in VS Code's display language: the bundle vscode.l10n loaded for it
+    // (none for English), read by webview/l10n.ts before the view builds its UI.
+    const lang = vscode.env.language.replace(/[^\w-]/g, '') || 'en';
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -454,12 +481,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 </head>
 <body>
 <div id="app"></div>
+<script type="application/json" id="${L10N_ELEMENT_ID}">${l10nScriptContent(vscode.l10n.bundle)}</script>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
   }
 
   dispose(): void {
+    // The window is going away (a reload, a close): an answer in flight is interrupted, not stopped by the user.
+    this.disposed = true;
     this.stop();
     this.history.dispose();
     for (const s of this.subs) s.dispose();

@@ -17,6 +17,8 @@ export class Config implements vscode.Disposable {
   private problems = new Map<string, string>();
   private reported = '';
   private readonly sub: vscode.Disposable;
+  /** Profiles that exist for a while, not in the settings (a replay's): listed after the user's. */
+  private temporary: ProviderProfile[] = [];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
@@ -44,8 +46,32 @@ export class Config implements vscode.Disposable {
     return proxy ? { proxy, noProxy: Array.isArray(noProxy) ? noProxy.filter((h): h is string => typeof h === 'string') : undefined } : undefined;
   }
 
-  /** Configured profiles, VS Code's proxy their default; with none, an implicit "openai" profile when OPENAI_API_KEY is set. */
+  /**
+   * Configured profiles, VS Code's proxy their default; with none, an implicit "openai" profile when
+   * OPENAI_API_KEY is set. Temporary profiles (`addTemporary`) come after them.
+   */
   profiles(): ProviderProfile[] {
+    const configured = this.configured();
+    return this.temporary.length ? [...configured, ...this.temporary] : configured;
+  }
+
+  /**
+   * A profile that answers by its id until the returned disposable is disposed, without touching
+   * the settings (a replay's, pointed at its local server). Nothing else is told of it.
+   */
+  addTemporary(profile: ProviderProfile): vscode.Disposable {
+    this.temporary = [...this.temporary.filter((p) => p.id !== profile.id), profile];
+    return new vscode.Disposable(() => {
+      this.temporary = this.temporary.filter((p) => p !== profile);
+    });
+  }
+
+  /** Whether `id` names a temporary profile. */
+  isTemporary(id: string): boolean {
+    return this.temporary.some((p) => p.id === id);
+  }
+
+  private configured(): ProviderProfile[] {
     if (this.cached) return this.cached;
     const raw = this.section.get<unknown>('providers');
     const result = parseProfiles(raw);
@@ -128,7 +154,7 @@ export class Config implements vscode.Disposable {
     this.reported = text;
     for (const e of errors) this.log.warn(`settings: ${e}`);
     void vscode.window
-      .showWarningMessage(`Ask LLM: ${errors.length} problem(s) in askLlm.providers: ${errors[0]}`, 'Open Settings')
+      .showWarningMessage(vscode.l10n.t('Ask LLM: {0} problem(s) in askLlm.providers: {1}', errors.length, errors[0]), vscode.l10n.t('Open Settings'))
       .then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
       });

@@ -13,25 +13,25 @@ import type { ProviderProfile } from '../core/types';
 import type { Config } from './config';
 import type { Keys } from './secrets';
 
-/** User-facing strings of this file, in one place. */
+/** User-facing strings of this file, in one place (translated when read, in the display language). */
 const TEXT = {
-  pickTitle: 'Ask LLM: Test Provider',
-  pickPlaceholder: 'The profile to test with a few tiny requests',
-  noProfiles: 'Ask LLM: add a provider first.',
-  addProvider: 'Add Provider…',
-  invalid: (id: string, problem: string) => `Ask LLM: the profile "${id}" is invalid: ${problem}`,
-  notFound: (id: string) => `Ask LLM: there is no provider profile "${id}".`,
-  progress: (label: string) => `Ask LLM: testing ${label}`,
-  asIs: 'your profile as it is…',
-  probing: 'how the endpoint streams…',
-  suggestion: (n: number, id: string) => `Ask LLM: the test suggests ${n} change(s) to the profile "${id}" (see the report).`,
-  apply: 'Apply',
-  applied: (id: string) => `Ask LLM: the profile "${id}" was updated.`,
-  fine: (label: string) => `Ask LLM: ${label} works as configured.`,
-  failed: (label: string) => `Ask LLM: ${label} did not answer; the report says why.`,
-  noKey: 'Without a key the endpoint was not probed further: set it and test again.',
-  fixedWire: (kind: string) => `The wire probes are for OpenAI-compatible, Azure OpenAI, Responses and Anthropic endpoints; a \`${kind}\` profile gets the end-to-end check above.`,
-  cancelled: 'Cancelled.',
+  get pickTitle() { return vscode.l10n.t('Ask LLM: Test Provider'); },
+  get pickPlaceholder() { return vscode.l10n.t('The profile to test with a few tiny requests'); },
+  get noProfiles() { return vscode.l10n.t('Ask LLM: add a provider first.'); },
+  get addProvider() { return vscode.l10n.t('Add Provider…'); },
+  invalid: (id: string, problem: string) => vscode.l10n.t('Ask LLM: the profile "{0}" is invalid: {1}', id, problem),
+  notFound: (id: string) => vscode.l10n.t('Ask LLM: there is no provider profile "{0}".', id),
+  progress: (label: string) => vscode.l10n.t('Ask LLM: testing {0}', label),
+  get asIs() { return vscode.l10n.t('your profile as it is…'); },
+  get probing() { return vscode.l10n.t('how the endpoint streams…'); },
+  suggestion: (n: number, id: string) => vscode.l10n.t('Ask LLM: the test suggests {0} change(s) to the profile "{1}" (see the report).', n, id),
+  get apply() { return vscode.l10n.t('Apply'); },
+  applied: (id: string) => vscode.l10n.t('Ask LLM: the profile "{0}" was updated.', id),
+  fine: (label: string) => vscode.l10n.t('Ask LLM: {0} works as configured.', label),
+  failed: (label: string) => vscode.l10n.t('Ask LLM: {0} did not answer; the report says why.', label),
+  get noKey() { return vscode.l10n.t('Without a key the endpoint was not probed further: set it and test again.'); },
+  fixedWire: (kind: string) => vscode.l10n.t('The wire probes are for OpenAI-compatible, Azure OpenAI, Responses and Anthropic endpoints; a `{0}` profile gets the end-to-end check above.', kind),
+  get cancelled() { return vscode.l10n.t('Cancelled.'); },
 };
 
 export interface DoctorDeps {
@@ -98,8 +98,9 @@ export class ProviderDoctor {
     }
     let applied = false;
     if (hasChanges(report.suggestion)) {
+      const apply = TEXT.apply;
       const yes = args.apply ?? (interactive
-        ? (await vscode.window.showInformationMessage(TEXT.suggestion(report.suggestion.reasons.length, profile.id), TEXT.apply)) === TEXT.apply
+        ? (await vscode.window.showInformationMessage(TEXT.suggestion(report.suggestion.reasons.length, profile.id), apply)) === apply
         : false);
       if (yes) {
         applied = await this.apply(profile, report.suggestion);

@@ -4,10 +4,15 @@ import { shiftSpanAll, type OffsetChange, type Span } from '../core/textPosition
 
 const normalizeEol = (s: string) => s.replace(/\r\n/g, '\n');
 
-/** The mark on text while it streams in (it grows with the text; gone when the answer ends). */
+/**
+ * The mark on the lines an answer is streaming into (it grows with the text; gone when the answer
+ * ends). Whole lines: a mark ending mid-line makes the editor measure the text of every visible
+ * line it covers on each frame that the stream changes.
+ */
 let streamingMark: vscode.TextEditorDecorationType | undefined;
 function streamingDecoration(): vscode.TextEditorDecorationType {
   streamingMark ??= vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
     backgroundColor: new vscode.ThemeColor('diffEditor.insertedTextBackground'),
     overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
     overviewRulerLane: vscode.OverviewRulerLane.Left,

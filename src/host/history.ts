@@ -56,6 +56,14 @@ function storedChat(v: unknown): StoredChat | undefined {
 
 const stringIds = (v: unknown): string[] => (Array.isArray(v) ? v.filter((id): id is string => typeof id === 'string') : []);
 
+/** The finish reason of an answer the window's reload (or a crash) cut: the view says so. */
+export const INTERRUPTED = 'interrupted';
+
+/** An answer cut by the window going away: its live figures (how far it had come) stay. */
+function interrupted(m: UiMessage): UiMessage {
+  return { ...m, status: 'cancelled', finishReason: INTERRUPTED };
+}
+
 let counter = 0;
 const newChatId = () => `c${Date.now().toString(36)}-${(++counter).toString(36)}`;
 
@@ -131,18 +139,27 @@ export class ChatHistory {
     return this.index.chats.find((c) => c.id === chatId)?.title;
   }
 
-  /** A conversation's messages; an answer that was streaming when the window went away is marked cancelled. */
+  /**
+   * A conversation's messages. An answer still `streaming` in storage was cut when the window
+   * reloaded, closed or crashed (this object is made once per session, and only answers of this
+   * session stream): it is `cancelled` with the finish reason `interrupted`, its text as last
+   * saved, and Continue carries it on.
+   */
   messagesOf(chatId: string): UiMessage[] {
     return stringIds(this.state.get<unknown>(chatKey(chatId)))
       .map((id) => stored(this.state.get<unknown>(messageKey(id))))
       .filter((m): m is UiMessage => m !== undefined)
-      .map((m) => (m.status === 'streaming' ? { ...m, status: 'cancelled' } : m));
+      .map((m) => (m.status === 'streaming' ? interrupted(m) : m));
   }
 
-  /** The conversation on show. */
+  /** The conversation on show; an interrupted answer in it is stored as such. */
   load(): UiMessage[] {
     this.ids = stringIds(this.state.get<unknown>(chatKey(this.activeId)));
-    return this.messagesOf(this.activeId);
+    const messages = this.messagesOf(this.activeId);
+    for (const m of messages) {
+      if (m.finishReason === INTERRUPTED && this.state.get<{ status?: unknown }>(messageKey(m.id))?.status === 'streaming') void this.state.update(messageKey(m.id), { ...m });
+    }
+    return messages;
   }
 
   /** Saves the list of messages and the `changed` ones of the conversation on show; drops the keys of removed messages. */

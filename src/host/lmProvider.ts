@@ -13,8 +13,8 @@ export const VENDOR = 'askllm';
 
 /** User-facing strings of this file, in one place. */
 const TEXT = {
-  gone: (id: string) => `Ask LLM has no provider profile "${id}" any more (askLlm.providers changed).`,
-  loop: (id: string) => `The Ask LLM profile "${id}" uses VS Code's own models, so it is not offered as one.`,
+  gone: (id: string) => vscode.l10n.t('Ask LLM has no provider profile "{0}" any more (askLlm.providers changed).', id),
+  loop: (id: string) => vscode.l10n.t('The Ask LLM profile "{0}" uses VS Code\'s own models, so it is not offered as one.', id),
   failed: (label: string, message: string, hint?: string) => `${label}: ${message}${hint ? ` ${hint}` : ''}`,
 };
 

@@ -9,15 +9,20 @@ import type { CallOptions, ChatMessage, LlmErrorInfo, LlmEvent, ProviderProfile 
 
 export const PARTICIPANT_ID = 'askllm.ask';
 
-/** User-facing strings of this file, in one place. */
+/** User-facing strings of this file, in one place (translated when read, in the display language). */
 const TEXT = {
-  thinking: 'Thinking…',
-  thinkingAbout: (tail: string) => `Thinking: ${tail}`,
-  setKey: 'Set API Key…',
-  selectProvider: 'Select Provider…',
-  testProvider: 'Test Provider…',
-  openSettings: 'Open Settings',
-  cut: (label: string) => `The answer was cut at ${label}'s length limit.`,
+  get thinking() { return vscode.l10n.t('Thinking…'); },
+  thinkingAbout: (tail: string) => vscode.l10n.t('Thinking: {0}', tail),
+  get setKey() { return vscode.l10n.t('Set API Key…'); },
+  get selectProvider() { return vscode.l10n.t('Select Provider…'); },
+  get testProvider() { return vscode.l10n.t('Test Provider…'); },
+  get openSettings() { return vscode.l10n.t('Open Settings'); },
+  cut: (label: string) => vscode.l10n.t('The answer was cut at {0}\'s length limit.', label),
+  get theProvider() { return vscode.l10n.t('the provider'); },
+};
+
+/** What goes to the model with an attached text: English, whatever the display language. */
+const PROMPT = {
   reference: (name: string) => `Attached: ${name}`,
 };
 
@@ -83,7 +88,7 @@ async function withReferences(request: Pick<vscode.ChatRequest, 'prompt' | 'refe
     }
     if (text === undefined || !name) continue;
     const fence = text.includes('```') ? '````' : '```';
-    prompt += `\n\n${TEXT.reference(name)}\n${fence}${language}\n${text.slice(0, MAX_REFERENCE_CHARS)}\n${fence}`;
+    prompt += `\n\n${PROMPT.reference(name)}\n${fence}${language}\n${text.slice(0, MAX_REFERENCE_CHARS)}\n${fence}`;
   }
   return prompt;
 }
@@ -157,7 +162,7 @@ export function chatHandler(deps: ParticipantDeps): vscode.ChatRequestHandler {
         const hint = hintFor(outcome.error, profile ? labelOf(profile) : undefined);
         return { errorDetails: { message: hint && !outcome.error.message.includes('Ask LLM:') ? `${outcome.error.message} ${hint}` : outcome.error.message }, metadata };
       }
-      if (outcome.finishReason === 'length') stream.progress(TEXT.cut(profile ? labelOf(profile) : 'the provider'));
+      if (outcome.finishReason === 'length') stream.progress(TEXT.cut(profile ? labelOf(profile) : TEXT.theProvider));
       return { metadata };
     } finally {
       onCancel.dispose();

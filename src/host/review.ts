@@ -33,10 +33,14 @@ export class Review implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subs: vscode.Disposable[];
+  /**
+   * Registered only while there is something to review: a provider for every document makes the
+   * workbench ask for lenses after every change, which costs a round trip per streamed edit.
+   */
+  private lenses: vscode.Disposable | undefined;
 
   constructor() {
     this.subs = [
-      vscode.languages.registerCodeLensProvider('*', this),
       vscode.commands.registerCommand('askLlm.keepAnswer', (id?: unknown) => this.keep(id)),
       vscode.commands.registerCommand('askLlm.undoAnswer', (id?: unknown) => this.undo(id)),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -64,8 +68,8 @@ export class Review implements vscode.CodeLensProvider, vscode.Disposable {
     return this.items.filter((i) => i.doc === doc).flatMap((i) => {
       const at = new vscode.Range(doc.positionAt(i.span.start), doc.positionAt(i.span.start));
       return [
-        new vscode.CodeLens(at, { title: '$(check) Keep', tooltip: 'Keep this answer', command: 'askLlm.keepAnswer', arguments: [i.id] }),
-        new vscode.CodeLens(at, { title: '$(discard) Undo', tooltip: 'Put back the text this answer replaced', command: 'askLlm.undoAnswer', arguments: [i.id] }),
+        new vscode.CodeLens(at, { title: `$(check) ${vscode.l10n.t('Keep')}`, tooltip: vscode.l10n.t('Keep this answer'), command: 'askLlm.keepAnswer', arguments: [i.id] }),
+        new vscode.CodeLens(at, { title: `$(discard) ${vscode.l10n.t('Undo')}`, tooltip: vscode.l10n.t('Put back the text this answer replaced'), command: 'askLlm.undoAnswer', arguments: [i.id] }),
       ];
     });
   }
@@ -91,6 +95,11 @@ export class Review implements vscode.CodeLensProvider, vscode.Disposable {
   }
 
   private refresh(): void {
+    if (this.items.length && !this.lenses) this.lenses = vscode.languages.registerCodeLensProvider('*', this);
+    else if (!this.items.length && this.lenses) {
+      this.lenses.dispose();
+      this.lenses = undefined;
+    }
     this.changed.fire();
     this.decorate();
   }
@@ -110,6 +119,7 @@ export class Review implements vscode.CodeLensProvider, vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subs) s.dispose();
+    this.lenses?.dispose();
     this.changed.dispose();
   }
 }

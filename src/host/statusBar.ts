@@ -8,7 +8,7 @@ export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('askLlm.status', vscode.StatusBarAlignment.Right, 100);
   private readonly busy = new Map<string, number>();
   private idleText = '$(sparkle) Ask LLM';
-  private idleTooltip = 'Ask LLM: select a provider';
+  private idleTooltip = vscode.l10n.t('Ask LLM: select a provider');
 
   constructor() {
     this.item.name = 'Ask LLM';
@@ -18,7 +18,7 @@ export class StatusBar implements vscode.Disposable {
 
   setProvider(label: string | undefined, model: string | undefined): void {
     this.idleText = label ? `$(sparkle) ${model || label}` : '$(sparkle) Ask LLM';
-    this.idleTooltip = label ? `Ask LLM: ${label} · ${model} (click to switch provider)` : 'Ask LLM: no provider configured (click to add one)';
+    this.idleTooltip = label ? vscode.l10n.t('Ask LLM: {0} · {1} (click to switch provider)', label, model ?? '') : vscode.l10n.t('Ask LLM: no provider configured (click to add one)');
     this.render();
   }
 
@@ -40,7 +40,7 @@ export class StatusBar implements vscode.Disposable {
     // Escape in the editor stops only while an answer streams into an editor.
     void vscode.commands.executeCommand('setContext', 'askLlm.streamingInEditor', this.busy.has('editor'));
     this.item.text = streaming ? '$(loading~spin) Ask LLM' : this.idleText;
-    this.item.tooltip = streaming ? 'Ask LLM is streaming an answer (click to stop)' : this.idleTooltip;
+    this.item.tooltip = streaming ? vscode.l10n.t('Ask LLM is streaming an answer (click to stop)') : this.idleTooltip;
     this.item.command = streaming ? 'askLlm.stop' : 'askLlm.selectProvider';
   }
 

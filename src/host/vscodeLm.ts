@@ -22,7 +22,7 @@ export class VscodeLmAdapter implements ProviderAdapter {
         const content = i === 0 && system ? `${system}\n\n${m.content}` : m.content;
         return m.role === 'assistant' ? vscode.LanguageModelChatMessage.Assistant(content) : vscode.LanguageModelChatMessage.User(content);
       });
-      const res = await model.sendRequest(messages, { justification: 'Ask LLM sends your question to this model.', modelOptions: req.params }, cts.token);
+      const res = await model.sendRequest(messages, { justification: vscode.l10n.t('Ask LLM sends your question to this model.'), modelOptions: req.params }, cts.token);
       yield { type: 'start', provider: req.profile.id, model: model.id };
       let toolCalls = false;
       for await (const part of res.stream) {
@@ -60,9 +60,9 @@ async function pickModel(wanted: string): Promise<vscode.LanguageModelChat | str
   // Our own profiles are VS Code models too (host/lmProvider.ts): a vscode-lm profile never takes one.
   const all = (await vscode.lm.selectChatModels()).filter((m) => m.vendor !== VENDOR);
   if (all.length === 0) {
-    return 'No VS Code language models are available. Install and sign in to an extension that provides them (for example GitHub Copilot Chat).';
+    return vscode.l10n.t('No VS Code language models are available. Install and sign in to an extension that provides them (for example GitHub Copilot Chat).');
   }
   if (!wanted) return all[0];
   const found = all.find((m) => m.id === wanted) ?? all.find((m) => m.family === wanted) ?? all.find((m) => m.name === wanted);
-  return found ?? `No VS Code language model "${wanted}". Available: ${all.map((m) => `${m.id} (${m.family})`).join(', ')}.`;
+  return found ?? vscode.l10n.t('No VS Code language model "{0}". Available: {1}.', wanted, all.map((m) => `${m.id} (${m.family})`).join(', '));
 }

@@ -2,6 +2,7 @@
 // (cached until it expires, refreshed once when the API calls it invalid), then an SSE stream of
 // `result` pieces that ends with `is_end: true`. Errors come as JSON with HTTP 200.
 import { configError, errorFromErnie, ernieTokenError, htmlPageError } from '../core/errors';
+import { l10n } from '../core/l10n';
 import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmErrorInfo, LlmEvent, ProviderAdapter } from '../core/types';
 import type { AttemptControl } from './http';
@@ -29,7 +30,7 @@ export class ErnieAdapter implements ProviderAdapter {
 
   async *stream(req: AdapterRequest): AsyncGenerator<LlmEvent> {
     if (!req.apiKey || !req.secretKey) {
-      return yield { type: 'error', error: configError('auth', `ERNIE needs an API key and a secret key for profile "${req.profile.id}".`) };
+      return yield { type: 'error', error: configError('auth', l10n.t('ERNIE needs an API key and a secret key for profile "{0}".', req.profile.id)) };
     }
     // One refresh when the API says the token is invalid, before anything reached the user.
     for (let attempt = 0; attempt < 2; attempt++) {

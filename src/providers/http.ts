@@ -5,6 +5,7 @@
 // same origin: fetch would forward `api-key`, `x-api-key`, `x-goog-api-key` and the profile's own
 // headers to another host (it drops only Authorization), and the URL may carry a token.
 import { errorFromHttp, LlmError, redirectError, redirectLoopError, timeoutError } from '../core/errors';
+import type { Capture, ExchangeRecorder } from '../core/flightRecorder';
 import { isLocalUrl } from '../core/profiles';
 import type { LlmErrorInfo, LlmEvent, ProviderProfile, Usage } from '../core/types';
 import { networkFetch } from './network';
@@ -88,6 +89,8 @@ export class AttemptControl {
     baseFetch: typeof fetch = fetch,
     /** Applied to a successful event-stream body (after the idle watch), e.g. cleanSseBody. */
     private readonly bodyFilter?: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>,
+    /** The flight recorder of this answer: each response's raw bytes and their arrival times. */
+    private readonly recorder?: ExchangeRecorder,
   ) {
     this.baseFetch = networkFetch(profile, baseFetch);
     this.connectMs = profile.timeouts?.connectMs ?? DEFAULT_CONNECT_MS;
@@ -111,6 +114,7 @@ export class AttemptControl {
   readonly fetch: typeof fetch = async (input, init) => {
     let url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     this.url = url;
+    const sentAt = performance.now();
     this.connectTimer = setTimeout(() => this.abort('connectTimeout'), this.connectMs);
     let res: Response;
     let request: RequestInit = { ...init, redirect: 'manual', signal: this.signal };
@@ -135,8 +139,13 @@ export class AttemptControl {
     }
     this.status = res.status;
     this.contentType = res.headers.get('content-type') ?? '';
+    const capture: Capture | undefined = this.recorder?.exchange({
+      method: request.method ?? 'GET', url, requestHeaders: request.headers, requestBody: request.body,
+      status: res.status, statusText: res.statusText, responseHeaders: res.headers, sentAt,
+    });
     if (res.status >= 400) {
       this.errorBody = boundedText(res.clone());
+      if (capture) void this.errorBody.then((text) => capture.whole(text));
       return res;
     }
     if (!res.body) return res;
@@ -144,6 +153,7 @@ export class AttemptControl {
     let body = res.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
       transform: (chunk, ctl) => {
         this.armIdle();
+        capture?.push(chunk);
         ctl.enqueue(chunk);
       },
       flush: () => clearTimeout(this.idleTimer),

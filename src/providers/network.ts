@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { LlmError, networkSettingsError, proxyFailure } from '../core/errors';
+import { l10n } from '../core/l10n';
 import { hasNetworkSettings, proxyFor, withoutPassword } from '../core/profiles';
 import type { ProviderProfile } from '../core/types';
 
@@ -63,12 +64,12 @@ function readCa(file: string, profileId: string): string {
     const cached = caCache.get(path);
     if (cached?.mtimeMs === mtimeMs) return cached.pem;
     const pem = fs.readFileSync(path, 'utf8');
-    if (!/-----BEGIN CERTIFICATE-----/.test(pem)) throw new Error('it holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+    if (!/-----BEGIN CERTIFICATE-----/.test(pem)) throw new Error(l10n.t('it holds no PEM certificate (-----BEGIN CERTIFICATE-----)'));
     caCache.set(path, { mtimeMs, pem });
     return pem;
   } catch (err) {
-    const detail = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    throw new LlmError(networkSettingsError(profileId, `the caFile "${file}" cannot be read: ${detail}.`));
+    const detail = (err as NodeJS.ErrnoException).code === 'ENOENT' ? l10n.t('no such file') : err instanceof Error ? err.message : String(err);
+    throw new LlmError(networkSettingsError(profileId, l10n.t('the caFile "{0}" cannot be read: {1}.', file, detail)));
   }
 }
 
@@ -83,7 +84,7 @@ function dispatcherFor(u: Undici, proxy: string | undefined, tlsOptions: TlsOpti
         ? new u.ProxyAgent({ uri: proxy, requestTls: tlsOptions, proxyTls: tlsOptions })
         : new u.Agent({ connect: tlsOptions });
     } catch (err) {
-      throw new LlmError(networkSettingsError(profileId, `the proxy ${withoutPassword(proxy ?? '')} cannot be used: ${err instanceof Error ? err.message : String(err)}.`));
+      throw new LlmError(networkSettingsError(profileId, l10n.t('the proxy {0} cannot be used: {1}.', withoutPassword(proxy ?? ''), err instanceof Error ? err.message : String(err))));
     }
   }
   dispatchers.set(key, d);

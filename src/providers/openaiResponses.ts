@@ -3,6 +3,7 @@
 // `*.done` events and response.completed repeat the full text and are never appended), and the
 // error shapes (`event: error` with top-level fields, response.failed) map to our errors here.
 import { errorFromHttp } from '../core/errors';
+import { l10n } from '../core/l10n';
 import { baseUrlOf } from '../core/profiles';
 import type { AdapterRequest, LlmEvent, ProviderAdapter } from '../core/types';
 import type { AttemptControl } from './http';
@@ -74,7 +75,7 @@ export class OpenAiResponsesAdapter implements ProviderAdapter {
           return yield* finish(data.response ?? {});
         case 'response.failed':
           ctl.usage = normalizeUsage(data.response?.usage);
-          return yield { type: 'error', error: errorFromHttp(200, { error: data.response?.error ?? { message: 'The response failed.' } }) };
+          return yield { type: 'error', error: errorFromHttp(200, { error: data.response?.error ?? { message: l10n.t('The response failed.') } }) };
         case 'error':
           return yield { type: 'error', error: errorFromHttp(200, { error: data.error ?? { code: data.code, message: data.message } }) };
         default:
@@ -85,7 +86,7 @@ export class OpenAiResponsesAdapter implements ProviderAdapter {
 
   private async *readWhole(response: Response): AsyncGenerator<LlmEvent> {
     const r = (await response.json()) as ResponseObject;
-    if (r.status === 'failed') return yield { type: 'error', error: errorFromHttp(200, { error: r.error ?? { message: 'The response failed.' } }) };
+    if (r.status === 'failed') return yield { type: 'error', error: errorFromHttp(200, { error: r.error ?? { message: l10n.t('The response failed.') } }) };
     for (const item of r.output ?? []) {
       if (item.type === 'reasoning') {
         const text = (item.summary ?? []).map((s) => s.text ?? '').join('\n\n');

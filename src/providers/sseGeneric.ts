@@ -2,6 +2,7 @@
 // The profile gives the URL, a JSON body template, where the text is in each event, whether
 // events carry deltas or the whole text so far, and what marks the end.
 import { configError, errorFromHttp, invalidEventError, LlmError } from '../core/errors';
+import { l10n } from '../core/l10n';
 import { isEmptyPayload } from '../core/sse';
 import type { AdapterRequest, ChatMessage, LlmEvent, ProviderAdapter } from '../core/types';
 import { DeltaTracker } from './cumulative';
@@ -101,7 +102,7 @@ export class GenericSseAdapter implements ProviderAdapter {
       body = fillTemplate(profile.body, req.messages, req.model);
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
-      return yield { type: 'error', error: configError('badRequest', `The "body" of profile "${profile.id}" is not valid JSON text once its placeholders are filled in (${detail}). Write it as a JSON value, or as JSON text with placeholders where values go: {"q": {{prompt}}}.`) };
+      return yield { type: 'error', error: configError('badRequest', l10n.t('The "body" of profile "{0}" is not valid JSON text once its placeholders are filled in ({1}). Write it as a JSON value, or as JSON text with placeholders where values go: {"q": {{prompt}}}.', profile.id, detail)) };
     }
     yield* runHttpAttempt(req, { url: profile.url ?? '', headers, body }, (response) => this.read(req, response));
   }
@@ -119,7 +120,7 @@ export class GenericSseAdapter implements ProviderAdapter {
         return yield { type: 'end', finishReason: 'stop' };
       }
       if (ev.event === 'error' || (json && typeof json === 'object' && 'error' in json && !textPath?.startsWith('error'))) {
-        return yield { type: 'error', error: errorFromHttp(200, json ?? (ev.data || 'The server sent an error event.')) };
+        return yield { type: 'error', error: errorFromHttp(200, json ?? (ev.data || l10n.t('The server sent an error event.'))) };
       }
       if (isEmptyPayload(ev.data)) continue;
       // With a JSON path the service sends JSON: one that is cut or garbled would drop its text unseen.

@@ -94,7 +94,7 @@ const isRefusal = (v: unknown): v is Refusal => typeof v === 'object' && v !== n
  * request, so the connection closes whatever point the consumer left at.
  */
 export async function* runAttempt<H>(req: AdapterRequest, attempt: Attempt<H>): AsyncGenerator<LlmEvent> {
-  const ctl = new AttemptControl(req.signal, req.profile, req.fetch, attempt.bodyFilter);
+  const ctl = new AttemptControl(req.signal, req.profile, req.fetch, attempt.bodyFilter, req.recorder);
   let sawContent = false;
   // Usage read before the stream failed (Anthropic's message_start, an OpenAI usage chunk) is still
   // the caller's: it goes out before whatever terminal event ends the attempt.

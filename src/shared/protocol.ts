@@ -75,6 +75,10 @@ export interface UiStats {
   usage?: UiUsage;
   /** A stopped answer: from the Stop to the end of the answer, in ms. */
   stopMs?: number;
+  /** How long the model reasoned (so far, while it still does), in ms; only for an answer with reasoning. */
+  reasoningMs?: number;
+  /** From the request to the latest text or reasoning, in ms: the silence since then is a wait the view shows. */
+  lastTokenMs?: number;
 }
 
 export interface UiProvider {
@@ -161,6 +165,7 @@ const uiUsage = shaped<UiUsage>({ inputTokens: optional(nonNegative), outputToke
 const uiStats = shaped<UiStats>({
   provider: optional(str), model: optional(str), firstTokenMs: optional(nonNegative), durationMs: nonNegative, outputTokens: nonNegative,
   tokensEstimated: bool, tokensPerSecond: optional(nonNegative), usage: optional(uiUsage), stopMs: optional(nonNegative),
+  reasoningMs: optional(nonNegative), lastTokenMs: optional(nonNegative),
 });
 const uiAttachment = shaped<UiAttachment>({ kind: (v) => v === 'selection' || v === 'file', label: str, language: optional(str), text: str });
 const attachments: Check = (v) => Array.isArray(v) && v.every(uiAttachment);

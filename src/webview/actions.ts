@@ -1,14 +1,15 @@
 // Which actions a message offers, and where. DOM-free, so it runs in Node.
 import { canContinue, type UiChat, type UiError, type UiMessage } from '../shared/protocol';
+import { l10n } from './l10n';
 
 const STRINGS = {
-  newChat: 'New chat',
-  empty: 'empty',
-  messages: (n: number) => `${n} message${n === 1 ? '' : 's'}`,
-  justNow: 'just now',
-  minutesAgo: (n: number) => `${n} min ago`,
-  hoursAgo: (n: number) => `${n} h ago`,
-  yesterday: 'yesterday',
+  newChat: l10n.t('New chat'),
+  empty: l10n.t('empty'),
+  messages: (n: number) => (n === 1 ? l10n.t('1 message') : l10n.t('{0} messages', n)),
+  justNow: l10n.t('just now'),
+  minutesAgo: (n: number) => l10n.t('{0} min ago', n),
+  hoursAgo: (n: number) => l10n.t('{0} h ago', n),
+  yesterday: l10n.t('yesterday'),
 };
 
 export type AnswerAction = 'continue' | 'regenerate' | 'copy' | 'insert';

@@ -1,11 +1,12 @@
 // Attached context: the chips in the composer (removable) and the folded attachments in a question.
 import type { UiAttachment } from '../shared/protocol';
 import { button, h } from './dom';
+import { l10n } from './l10n';
 
 const STRINGS = {
-  region: 'Attached context',
-  remove: (label: string) => `Remove ${label}`,
-  lines: (n: number) => `${n} line${n === 1 ? '' : 's'}`,
+  region: l10n.t('Attached context'),
+  remove: (label: string) => l10n.t('Remove {0}', label),
+  lines: (n: number) => (n === 1 ? l10n.t('1 line') : l10n.t('{0} lines', n)),
 };
 
 const lineCount = (text: string) => text.split('\n').length - (text.endsWith('\n') ? 1 : 0);

@@ -8,9 +8,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<s
   return el;
 }
 
-/** A button whose tooltip is also its accessible name. */
+/**
+ * A button. Its tooltip is its accessible name when it holds the words the button shows (or the
+ * button shows only a symbol such as × or ✎); otherwise the shown text is the name and the tooltip
+ * its description: voice control users say what they see.
+ */
 export function button(label: string, title: string, onClick: () => void, attrs: Record<string, string> = {}): HTMLButtonElement {
-  const b = h('button', { type: 'button', title, 'aria-label': title, ...attrs }, label);
+  const words = label.replace(/[^\p{L}\p{N}\s]/gu, '').trim().toLowerCase();
+  const byTitle = !words || title.toLowerCase().includes(words);
+  const b = h('button', { type: 'button', title, ...(byTitle ? { 'aria-label': title } : {}), ...attrs }, label);
   b.addEventListener('click', onClick);
   return b;
 }

@@ -2,19 +2,20 @@
 import type { UiChat, WebviewMessage } from '../shared/protocol';
 import { chatMeta, chatTitle } from './actions';
 import { button, h } from './dom';
+import { l10n } from './l10n';
 
 const STRINGS = {
-  region: 'Chat history',
-  heading: 'Chats',
-  open: (title: string) => `Open "${title}"`,
+  region: l10n.t('Chat history'),
+  heading: l10n.t('Chats'),
+  open: (title: string) => l10n.t('Open "{0}"', title),
   rename: '\u270e',
-  renameTitle: 'Rename this chat',
+  renameTitle: l10n.t('Rename this chat'),
   export: '\u2193',
-  exportTitle: 'Export this chat as a Markdown document',
+  exportTitle: l10n.t('Export this chat as a Markdown document'),
   delete: '\u2715',
-  deleteTitle: 'Delete this chat',
-  confirm: 'Delete?',
-  confirmTitle: 'Click again to delete this chat for good',
+  deleteTitle: l10n.t('Delete this chat'),
+  confirm: l10n.t('Delete?'),
+  confirmTitle: l10n.t('Click again to delete this chat for good'),
 };
 
 /** How long a Delete waits for its confirming second click. */

@@ -2,13 +2,16 @@
 // applies deltas once per animation frame. Imports only shared/ and npm libraries.
 import { assertNever, isHostMessage, type HostMessage, type UiAttachment, type UiError, type UiMessage, type UiProvider, type WebviewMessage } from '../shared/protocol';
 import { answerActions, errorActions, LAST_ONLY, lastIds, type AnswerAction, type ErrorAction } from './actions';
+import { Announcer } from './announce';
 import { attachmentDetails, Chips } from './chips';
 import { button, h } from './dom';
 import { Follow, type ScrollPos } from './follow';
 import { HistoryPanel } from './historyPanel';
 import { promptKeyAction } from './keys';
 import { interceptLinks } from './links';
+import { l10n } from './l10n';
 import { StreamingMarkdown } from './markdown';
+import { reasoningSummary, stillReasoning } from './reasoning';
 import { speedLine } from './speedLine';
 
 /** What the view keeps across being hidden and re-shown (VS Code's webview state): the question being written. */
@@ -22,40 +25,44 @@ const vscode = acquireVsCodeApi();
 const send = (m: WebviewMessage) => vscode.postMessage(m);
 
 const STRINGS = {
-  history: 'History',
-  historyTitle: 'Show the list of chats',
-  newChat: '+ New',
-  newChatTitle: 'Start a new chat (this one stays in the history)',
-  attachSelection: '+ Selection',
-  attachSelectionTitle: 'Attach the editor\u2019s selection to the question',
-  attachFile: '+ File',
-  attachFileTitle: 'Attach the whole active file to the question',
-  atCursor: 'Answer at cursor',
-  atCursorTitle: 'Also stream the answer into the active editor at the cursor (one undo step)',
-  editing: 'Editing your last question: Enter sends it again, Escape cancels.',
-  cancelEdit: 'Cancel',
-  cancelEditTitle: 'Stop editing (Escape)',
-  edit: 'Edit',
-  editTitle: 'Edit this question and send it again (\u2191 in an empty box)',
-  continue: 'Continue',
-  continueTitle: 'Carry on from where the answer stopped, in this message',
-  regenerate: 'Regenerate',
-  regenerateTitle: 'Answer the last question again',
-  retry: 'Retry',
-  retryTitle: 'Ask again',
-  setApiKey: 'Set API key\u2026',
-  setApiKeyTitle: 'Set API key',
-  selectProvider: 'Select provider\u2026',
-  selectProviderTitle: 'Select provider',
-  copy: 'Copy',
-  copyTitle: 'Copy the answer',
-  insert: 'Insert',
-  insertTitle: 'Insert the answer at the cursor',
+  interrupted: l10n.t('Interrupted (the window was reloaded).'),
+  history: l10n.t('History'),
+  historyTitle: l10n.t('Show the list of chats'),
+  newChat: l10n.t('+ New'),
+  newChatTitle: l10n.t('Start a new chat (this one stays in the history)'),
+  attachSelection: l10n.t('+ Selection'),
+  attachSelectionTitle: l10n.t('Attach the editor\u2019s selection to the question'),
+  attachFile: l10n.t('+ File'),
+  attachFileTitle: l10n.t('Attach the whole active file to the question'),
+  atCursor: l10n.t('Answer at cursor'),
+  atCursorTitle: l10n.t('Also stream the answer into the active editor at the cursor (one undo step)'),
+  editing: l10n.t('Editing your last question: Enter sends it again, Escape cancels.'),
+  cancelEdit: l10n.t('Cancel'),
+  cancelEditTitle: l10n.t('Stop editing (Escape)'),
+  edit: l10n.t('Edit'),
+  editTitle: l10n.t('Edit this question and send it again (\u2191 in an empty box)'),
+  continue: l10n.t('Continue'),
+  continueTitle: l10n.t('Carry on from where the answer stopped, in this message'),
+  regenerate: l10n.t('Regenerate'),
+  regenerateTitle: l10n.t('Answer the last question again'),
+  retry: l10n.t('Retry'),
+  retryTitle: l10n.t('Ask again'),
+  setApiKey: l10n.t('Set API key\u2026'),
+  setApiKeyTitle: l10n.t('Set API key'),
+  selectProvider: l10n.t('Select provider\u2026'),
+  selectProviderTitle: l10n.t('Select provider'),
+  copy: l10n.t('Copy'),
+  copyTitle: l10n.t('Copy the answer'),
+  insert: l10n.t('Insert'),
+  insertTitle: l10n.t('Insert the answer at the cursor'),
+  conversation: l10n.t('Conversation'),
+  providerTitle: l10n.t('Switch the provider and model that answer'),
+  providerName: (current: string) => l10n.t('Provider: {0}. Switch provider', current),
 };
 
 // ---- layout -------------------------------------------------------------------------------
 const app = document.getElementById('app')!;
-const providerBtn = button('', 'Select provider', () => send({ type: 'selectProvider' }), { id: 'provider', class: 'provider' });
+const providerBtn = button('', STRINGS.providerTitle, () => send({ type: 'selectProvider' }), { id: 'provider', class: 'provider' });
 const historyBtn = button(STRINGS.history, STRINGS.historyTitle, () => toggleHistory(), { id: 'history-toggle', 'aria-expanded': 'false', 'aria-controls': 'history' });
 const newChatBtn = button(STRINGS.newChat, STRINGS.newChatTitle, () => {
   toggleHistory(false);
@@ -64,17 +71,19 @@ const newChatBtn = button(STRINGS.newChat, STRINGS.newChatTitle, () => {
 const header = h('header', {}, providerBtn, historyBtn, newChatBtn);
 const history = new HistoryPanel(send, () => toggleHistory(false));
 const banner = h('div', { id: 'demo-banner', class: 'banner', role: 'note', hidden: '' },
-  h('strong', {}, 'Demo mode: '), 'answers are recorded replies from a local replay server, not a real model. ',
-  button('Select a real provider…', 'Select provider', () => send({ type: 'selectProvider' }), { class: 'link' }));
+  h('strong', {}, l10n.t('Demo mode: ')), l10n.t('answers are recorded replies from a local replay server, not a real model. '),
+  button(l10n.t('Select a real provider…'), l10n.t('Select provider'), () => send({ type: 'selectProvider' }), { class: 'link' }));
 const empty = h('div', { id: 'empty', class: 'empty' });
-const list = h('div', { id: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+// Not a live region: a screen reader would read every token. Finished answers are read once (Announcer).
+const list = h('div', { id: 'messages' });
+const announcer = new Announcer();
 // Links in answers open through the host (http and https only), never by the webview itself.
 interceptLinks(list, (href) => send({ type: 'openLink', href }));
-const scroller = h('main', { id: 'scroller' }, empty, list);
-const prompt = h('textarea', { id: 'prompt', rows: '1', placeholder: 'Ask anything… (Enter to send)', title: 'Enter sends, Shift+Enter adds a new line', 'aria-label': 'Message' });
-const sendBtn = button('Send', 'Send (Enter)', () => submit(), { id: 'send', class: 'primary' });
-const stopBtn = button('Stop', 'Stop the answer (Escape)', () => send({ type: 'stop' }), { id: 'stop', class: 'danger', hidden: '' });
-const jumpBtn = button('\u2193 Jump to latest', 'Scroll to the newest text and follow it', () => jumpToLatest(), { id: 'jump', class: 'jump', hidden: '' });
+const scroller = h('main', { id: 'scroller', 'aria-label': STRINGS.conversation }, empty, list);
+const prompt = h('textarea', { id: 'prompt', rows: '1', placeholder: l10n.t('Ask anything… (Enter to send)'), title: l10n.t('Enter sends, Shift+Enter adds a new line'), 'aria-label': l10n.t('Message') });
+const sendBtn = button(l10n.t('Send'), l10n.t('Send (Enter)'), () => submit(), { id: 'send', class: 'primary' });
+const stopBtn = button(l10n.t('Stop'), l10n.t('Stop the answer (Escape)'), () => send({ type: 'stop' }), { id: 'stop', class: 'danger', hidden: '' });
+const jumpBtn = button(l10n.t('\u2193 Jump to latest'), l10n.t('Scroll to the newest text and follow it'), () => jumpToLatest(), { id: 'jump', class: 'jump', hidden: '' });
 const chips = new Chips(() => saveDraft());
 const editingNote = h('div', { id: 'editing', class: 'editing', role: 'status', hidden: '' }, STRINGS.editing, ' ',
   button(STRINGS.cancelEdit, STRINGS.cancelEditTitle, () => cancelEdit(), { class: 'link' }));
@@ -84,7 +93,7 @@ const tools = h('div', { class: 'composer-tools' },
   button(STRINGS.attachFile, STRINGS.attachFileTitle, () => send({ type: 'attach', what: 'file' }), { id: 'attach-file' }),
   h('label', { class: 'toggle', title: STRINGS.atCursorTitle }, atCursorBox, STRINGS.atCursor));
 const composer = h('footer', { class: 'composer' }, jumpBtn, editingNote, chips.el, prompt, h('div', { class: 'composer-buttons' }, tools, stopBtn, sendBtn));
-app.append(header, banner, history.el, scroller, composer);
+app.append(header, banner, history.el, scroller, composer, announcer.el);
 
 // ---- state ----------------------------------------------------------------------------------
 interface View {
@@ -93,6 +102,8 @@ interface View {
   body: HTMLElement;
   md?: StreamingMarkdown;
   reasoning?: HTMLElement;
+  /** The reasoning's summary: "Reasoning… 3 s" while the model reasons, then "Reasoned for 4.2 s". */
+  reasoningSummary?: HTMLElement;
   /** The speed line (assistant messages). */
   speed?: HTMLElement;
   /** When `msg.stats` last arrived (performance.now()): the elapsed time keeps counting from it. */
@@ -112,7 +123,9 @@ function setStreaming(on: boolean) {
 }
 
 function renderProvider() {
-  providerBtn.textContent = provider ? `${provider.label} · ${provider.model}` : 'No provider — click to add one';
+  const current = provider ? `${provider.label} · ${provider.model}` : l10n.t('No provider — click to add one');
+  providerBtn.replaceChildren(h('span', { class: 'provider-name' }, current), h('span', { class: 'provider-switch', 'aria-hidden': 'true' }, '\u25be'));
+  providerBtn.setAttribute('aria-label', STRINGS.providerName(current));
   banner.hidden = !provider?.isDemo;
   renderEmpty();
 }
@@ -120,8 +133,8 @@ function renderProvider() {
 function renderEmpty() {
   empty.hidden = views.size > 0;
   empty.replaceChildren(provider
-    ? h('p', {}, `Ask ${provider.label} anything. Answers stream in as they are written; Stop keeps what has arrived.`)
-    : h('div', {}, h('p', {}, 'No provider is configured yet.'), button('Add a provider…', 'Select provider', () => send({ type: 'selectProvider' }), { class: 'primary' })));
+    ? h('p', {}, l10n.t('Ask {0} anything. Answers stream in as they are written; Stop keeps what has arrived.', provider.label))
+    : h('div', {}, h('p', {}, l10n.t('No provider is configured yet.')), button(l10n.t('Add a provider…'), l10n.t('Select provider'), () => send({ type: 'selectProvider' }), { class: 'primary' })));
 }
 
 /** A button for an action under a message; those that act on the end of the conversation only are marked (see `markLast`). */
@@ -144,7 +157,8 @@ function actionButton(action: AnswerAction | ErrorAction, msg: UiMessage): HTMLB
 function errorBox(msg: UiMessage & { error: UiError }): HTMLElement {
   const error = msg.error;
   const actions = h('div', { class: 'actions' }, ...errorActions(msg).map((a) => actionButton(a, msg)));
-  return h('div', { class: 'error', role: 'alert' },
+  // Not role="alert": the announcer reads the failed answer once, with its error.
+  return h('div', { class: 'error' },
     h('div', { class: 'error-message' }, error.message),
     ...(error.hint ? [h('div', { class: 'error-hint' }, error.hint)] : []),
     actions);
@@ -154,8 +168,8 @@ function addCodeButtons(block: HTMLElement) {
   for (const pre of block.querySelectorAll('pre')) {
     const code = pre.textContent ?? '';
     pre.prepend(h('div', { class: 'code-actions' },
-      button('Copy', 'Copy code', () => send({ type: 'copy', text: code })),
-      button('Insert', 'Insert code at the cursor', () => send({ type: 'insertAtCursor', text: code }))));
+      button(l10n.t('Copy'), l10n.t('Copy code'), () => send({ type: 'copy', text: code })),
+      button(l10n.t('Insert'), l10n.t('Insert code at the cursor'), () => send({ type: 'insertAtCursor', text: code }))));
   }
 }
 
@@ -164,13 +178,15 @@ function finishView(v: View) {
   v.el.removeAttribute('aria-busy');
   if (v.msg.role !== 'assistant') return;
   v.md?.finish();
+  renderReasoning(v);
   v.el.querySelector('.error')?.remove();
   v.el.querySelector('.message-actions')?.remove();
   renderSpeed(v);
   // The speed line says "stopped in …"; an answer cut by a closed window has no stats and says it here.
-  if (v.msg.status === 'cancelled' && !v.msg.stats) v.body.append(h('div', { class: 'note' }, 'Stopped.'));
-  if (v.msg.finishReason === 'length') v.body.append(h('div', { class: 'note' }, 'Cut off at the token limit.'));
-  if (v.msg.finishReason === 'contentFilter') v.body.append(h('div', { class: 'note' }, 'Stopped by the provider\u2019s content filter.'));
+  if (v.msg.finishReason === 'interrupted') v.body.append(h('div', { class: 'note', 'data-note': 'interrupted' }, STRINGS.interrupted));
+  else if (v.msg.status === 'cancelled' && !v.msg.stats) v.body.append(h('div', { class: 'note' }, l10n.t('Stopped.')));
+  if (v.msg.finishReason === 'length') v.body.append(h('div', { class: 'note' }, l10n.t('Cut off at the token limit.')));
+  if (v.msg.finishReason === 'contentFilter') v.body.append(h('div', { class: 'note' }, l10n.t('Stopped by the provider\u2019s content filter.')));
   if (v.msg.error) v.el.append(errorBox({ ...v.msg, error: v.msg.error }));
   v.el.append(h('div', { class: 'message-actions' }, ...answerActions(v.msg).map((a) => actionButton(a, v.msg))));
 }
@@ -188,7 +204,7 @@ function markLast() {
 function addMessage(msg: UiMessage, replacing?: View): View {
   const body = h('div', { class: 'content' });
   const el = h('article', { class: `message ${msg.role}`, 'data-status': msg.status, 'data-id': msg.id },
-    h('div', { class: 'who' }, msg.role === 'user' ? 'You' : msg.model ?? 'Assistant'), body);
+    h('div', { class: 'who' }, msg.role === 'user' ? l10n.t('You') : msg.model ?? l10n.t('Assistant')), body);
   const v: View = { msg: { ...msg }, el, body, statsAt: performance.now(), pendingText: '', pendingReasoning: '' };
   if (msg.role === 'user') {
     body.textContent = msg.text;
@@ -219,9 +235,19 @@ function addMessage(msg: UiMessage, replacing?: View): View {
 function ensureReasoning(v: View): HTMLElement {
   if (!v.reasoning) {
     v.reasoning = h('div', { class: 'reasoning-text' });
-    v.el.insertBefore(h('details', { class: 'reasoning' }, h('summary', {}, 'Reasoning'), v.reasoning), v.body);
+    v.reasoningSummary = h('summary', {});
+    v.el.insertBefore(h('details', { class: 'reasoning' }, v.reasoningSummary, v.reasoning), v.body);
+    renderReasoning(v);
   }
   return v.reasoning;
+}
+
+/** The reasoning's summary, from the latest stats; while the model reasons the seconds count on between deltas. */
+function renderReasoning(v: View) {
+  if (!v.reasoningSummary) return;
+  const live = stillReasoning(v.msg.status, !!v.msg.text) ? (v.msg.stats?.reasoningMs ?? 0) + performance.now() - v.statsAt : 0;
+  const text = reasoningSummary(v.msg.stats, v.msg.status, !!v.msg.text, live);
+  if (v.reasoningSummary.textContent !== text) v.reasoningSummary.textContent = text;
 }
 
 /** Applies everything that arrived since the last frame, once. */
@@ -230,13 +256,15 @@ function frame() {
   for (const v of views.values()) {
     if (v.pendingReasoning) {
       v.msg.reasoning = (v.msg.reasoning ?? '') + v.pendingReasoning;
-      ensureReasoning(v).textContent = v.msg.reasoning;
+      ensureReasoning(v).append(v.pendingReasoning); // a text node more, not the whole reasoning again
       v.pendingReasoning = '';
     }
     if (v.pendingText) {
+      const first = !v.msg.text;
       v.msg.text += v.pendingText;
       v.md?.update(v.msg.text);
       v.pendingText = '';
+      if (first && v.reasoningSummary) renderReasoning(v); // the answer began: the reasoning is over
     }
   }
   if (follow.following) scrollSoon();
@@ -249,7 +277,7 @@ let ticker: ReturnType<typeof setInterval> | undefined;
 function renderSpeed(v: View) {
   if (!v.speed) return;
   const live = v.msg.status === 'streaming';
-  const text = speedLine(v.msg.stats, v.msg.status, live ? (v.msg.stats?.durationMs ?? 0) + performance.now() - v.statsAt : undefined);
+  const text = speedLine(v.msg.stats, v.msg.status, live ? (v.msg.stats?.durationMs ?? 0) + performance.now() - v.statsAt : undefined, v.msg.finishReason);
   if (v.speed.textContent !== text) v.speed.textContent = text;
   v.speed.hidden = !text;
   // Screen readers hear the finished line once, not a clock ticking inside the live region.
@@ -260,8 +288,10 @@ function renderSpeed(v: View) {
 /** A few times a second (not every frame): the streaming speed lines. */
 function tick() {
   for (const v of ticking) {
-    if (v.msg.status === 'streaming' && views.get(v.msg.id) === v) renderSpeed(v);
-    else ticking.delete(v);
+    if (v.msg.status === 'streaming' && views.get(v.msg.id) === v) {
+      renderSpeed(v);
+      renderReasoning(v);
+    } else ticking.delete(v);
   }
   if (follow.following && ticking.size) scrollSoon(); // the line may have wrapped onto one more row
   if (!ticking.size && ticker !== undefined) {
@@ -360,6 +390,7 @@ function handle(m: HostMessage) {
       v.msg.error = m.error;
       if (m.stats) v.msg.stats = m.stats;
       finishView(v);
+      announcer.answer(v.msg, v.body);
       setStreaming(false);
       queueFrame();
       return;

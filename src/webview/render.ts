@@ -4,6 +4,7 @@
 // nested deeper than the parser follows is still shown, as text.
 import MarkdownIt from 'markdown-it';
 import { isLinkable } from '../shared/links';
+import { l10n } from './l10n';
 
 /** Link reference definitions, as markdown-it keeps them in `env.references` (keys normalized). */
 export type References = Record<string, { href: string; title: string }>;
@@ -22,9 +23,9 @@ md.validateLink = (url: string) => isLinkable(url);
 md.renderer.rules.image = (tokens, idx) => {
   const t = tokens[idx];
   const src = String(t.attrGet('src') ?? '');
-  const alt = md.utils.escapeHtml(t.content || 'image');
+  const label = md.utils.escapeHtml(l10n.t('[image: {0}]', t.content || l10n.t('image')));
   const href = md.utils.escapeHtml(src);
-  return `<a href="${href}" class="image-link" title="${href}">[image: ${alt}]</a>`;
+  return `<a href="${href}" class="image-link" title="${href}">${label}</a>`;
 };
 
 // markdown-it stops at `maxNesting` levels and drops the rest of that container (5,000 nested `>`

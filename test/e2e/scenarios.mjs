@@ -1,6 +1,9 @@
 // The e2e scenarios: each is [name, async (ctx) => …] and asserts what a user would see.
 import { strict as assert } from 'node:assert';
-import { webviewFrame } from '../run/codeServer.mjs';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { root, startCodeServer, webviewFrame, workbenchUrl } from '../run/codeServer.mjs';
 
 const T = 30_000;
 
@@ -450,4 +453,287 @@ export const scenarios = [
       page.context().off('page', onPopup);
     }
   }],
+
+  ['themes: reasoning with its duration, code, the speed line and an error box, readable in Light, Dark and High Contrast; the provider switches from the header', async (ctx) => {
+    const { page } = ctx;
+    const size = page.viewportSize();
+    const wasLight = await page.locator('.monaco-workbench.vs').count() > 0;
+    await page.setViewportSize({ width: 1400, height: 1700 }); // the whole conversation in one side bar
+    try {
+      await palette(page, 'Ask LLM: Select Provider…');
+      await quickInput(page, 'Reasoning replay', 'Reasoning replay');
+      await palette(page, 'Ask LLM: New Chat');
+      const chat = webviewFrame(page);
+      await chat.locator('#provider', { hasText: 'Reasoning replay' }).waitFor({ timeout: T });
+      if (await chat.locator('#history').isVisible()) await chat.locator('#history-toggle').click();
+      const doc = await chatDocument(page);
+      await watchAnnouncer(doc);
+      await chat.locator('#prompt').fill('Why is the sky blue?');
+      await chat.locator('#prompt').press('Enter');
+      const summary = chat.locator('.message.assistant details.reasoning summary').last();
+      await summary.filter({ hasText: /^Reasoning…/ }).waitFor({ timeout: T });
+      await lastMessage(chat, 'done').waitFor({ timeout: T });
+      assert.match(await summary.innerText(), /^Reasoned for \d+(\.\d)? m?s$/, 'the reasoning says how long it took');
+      await summary.click(); // open, to see it in each theme
+      // The provider switches from the header: by keyboard, then by a click.
+      await chat.locator('#provider').focus();
+      await chat.locator('#provider').press('Enter');
+      await quickInput(page, 'Code replay', 'Code replay');
+      await chat.locator('#provider', { hasText: 'Code replay' }).waitFor({ timeout: T });
+      await chat.locator('#prompt').fill('Show me some code');
+      await chat.locator('#prompt').press('Enter');
+      await chat.locator('.message.assistant[data-status="done"]').nth(1).waitFor({ timeout: T });
+      const coded = chat.locator('.message.assistant').nth(1);
+      assert.ok(await coded.locator('.content pre code').count() > 0, 'a code block');
+      assert.match(await coded.locator('.speed').innerText(), /themed · demo-answer · first token .* tok\/s/, 'the speed line');
+      await chat.locator('#provider').click();
+      await quickInput(page, 'Broken replay', 'Broken replay');
+      await chat.locator('#provider', { hasText: 'Broken replay' }).waitFor({ timeout: T });
+      await chat.locator('#prompt').fill('And the rest?');
+      await chat.locator('#prompt').press('Enter');
+      await lastMessage(chat, 'error').locator('.error').waitFor({ timeout: T });
+      await chat.locator('#prompt').blur();
+      // Screen readers heard each finished answer once, the failed one with its error.
+      await page.waitForTimeout(300);
+      const said = await doc.evaluate(() => window.said);
+      assert.equal(said.length, 3, `three answers, three announcements: ${JSON.stringify(said)}`);
+      assert.match(said[0], /^Answer done: /);
+      assert.match(said[1], /^Answer done: .*def fib/s);
+      assert.match(said[2], /^Answer failed: /);
+
+      const sidebar = page.locator('.part.sidebar');
+      // (VS Code 1.139 names the themes once called Default Light Modern, Default Dark Modern and Default High Contrast so.)
+      for (const [theme, cls, file] of [['Light Modern', 'vs', 'light'], ['Dark Modern', 'vs-dark', 'dark'], ['Dark High Contrast', 'hc-black', 'high-contrast']]) {
+        await setColorTheme(page, theme);
+        await page.locator(`.monaco-workbench.${cls}`).waitFor({ timeout: T });
+        await page.waitForTimeout(800); // the webview gets the theme's colours a moment later
+        await doc.evaluate(() => document.getElementById('scroller').scrollTo(0, 0));
+        await ctx.shot(`22-theme-${file}`, sidebar);
+        // Text a user must read has the contrast WCAG asks of body text (4.5:1) against what is behind it.
+        const low = await doc.evaluate(lowContrast);
+        assert.deepEqual(low, [], `${theme}: text with too little contrast`);
+      }
+    } finally {
+      await setColorTheme(page, wasLight ? 'Light 2026' : 'Dark 2026').catch(() => undefined); // the workbench's default
+      await page.setViewportSize(size);
+    }
+  }],
+  ['中文: with VS Code\'s display language zh-cn, the palette, the chat, the speed line, an error and the provider picker are in Chinese', async (ctx) => {
+    // A second workbench, started with --locale zh-cn and a test language pack (VS Code takes a
+    // locale only with a pack for it: see useLanguagePack in test/run/codeServer.mjs). The pack
+    // translates nothing of VS Code itself, so its own chrome stays English; all of ours switches.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'askllm-e2e-zh-'));
+    const server = await startCodeServer({
+      workspace: dir,
+      locale: 'zh-cn',
+      languagePack: path.join(root, 'test/fixtures/zh-cn-language-pack'),
+      env: { ASKLLM_TEST_KEY: 'sk-e2e-env' },
+      settings: {
+        'askLlm.providers': [
+          { id: 'e2e', label: 'E2E 回放', kind: 'openai', model: 'synth-fast', baseUrl: `${ctx.fixtures.url}/synth/300/150/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
+          // No key anywhere: the request is stopped before it is sent, with a message that says so.
+          { id: 'deepseek', label: 'DeepSeek', kind: 'openai', model: 'deepseek-chat', baseUrl: 'https://api.deepseek.com' },
+        ],
+        'askLlm.activeProvider': 'e2e',
+      },
+    });
+    const context = await ctx.page.context().browser().newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    try {
+      // A second workbench loading beside the first: patient, as on a busy two-core machine.
+      await page.goto(workbenchUrl(server, { extensionDevelopmentPaths: [root] }), { waitUntil: 'domcontentloaded', timeout: 120_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+      // Command titles from package.nls.zh-cn.json.
+      await palette(page, 'Ask LLM: 打开聊天');
+      const chat = webviewFrame(page);
+      await chat.locator('#prompt').waitFor({ timeout: T });
+      // The chat view's strings come from the host (vscode.l10n's bundle), with <html lang>.
+      assert.equal(await chat.locator('html').getAttribute('lang'), 'zh-cn');
+      assert.equal(await chat.locator('#prompt').getAttribute('placeholder'), '询问任何问题…（按 Enter 发送）');
+      assert.equal((await chat.locator('#send').innerText()).trim(), '发送');
+      assert.match(await chat.locator('#empty').innerText(), /^向 E2E 回放 提问任何问题。/);
+      await ctx.shot('zh-0-chat-empty', page);
+      await chat.locator('#prompt').fill('什么是流式输出？');
+      await chat.locator('#prompt').press('Enter');
+      const answer = chat.locator('.message.assistant').last();
+      await lastMessage(chat, 'done').waitFor({ timeout: T });
+      assert.match(await answer.locator('.speed').innerText(), /首个 token .* token/);
+      assert.equal((await answer.locator('[data-action="regenerate"]').innerText()).trim(), '重新生成');
+      await ctx.shot('zh-1-chat', page);
+      // The picker (vscode.l10n.t in the host) and a profile without a key (core's message, translated).
+      await palette(page, 'Ask LLM: 选择提供方…');
+      const rows = page.locator('.quick-input-list');
+      await rows.locator('.monaco-list-row', { hasText: '添加提供方…' }).waitFor({ timeout: T });
+      assert.equal((await page.locator('.quick-input-title').innerText()).trim(), 'Ask LLM: 选择提供方');
+      assert.match(await rows.innerText(), /密钥来自 \$ASKLLM_TEST_KEY[\s\S]*未设置密钥[\s\S]*测试提供方…/);
+      await ctx.shot('zh-2-picker', page);
+      await quickInput(page, 'DeepSeek', 'DeepSeek');
+      await chat.locator('#provider', { hasText: 'DeepSeek' }).waitFor({ timeout: T });
+      await chat.locator('#prompt').fill('你好');
+      await chat.locator('#prompt').press('Enter');
+      const error = lastMessage(chat, 'error').locator('.error');
+      await error.waitFor({ timeout: T });
+      assert.match(await error.locator('.error-message').innerText(), /^未为“DeepSeek”（配置“deepseek”）设置 API 密钥，因此未发送任何内容。/);
+      assert.equal((await error.locator('[data-action="setApiKey"]').innerText()).trim(), '设置 API 密钥…');
+      await ctx.shot('zh-3-chat-error', page);
+    } finally {
+      await context.close();
+      server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }],
+
+  ['chat: a provider that accepts the request and says nothing shows "Waiting for the provider… N s", with Stop at hand; Stop ends it', async (ctx) => {
+    const { page } = ctx;
+    await palette(page, 'Ask LLM: Select Provider…');
+    await quickInput(page, 'Quiet replay', 'Quiet replay');
+    await palette(page, 'Ask LLM: New Chat');
+    const chat = webviewFrame(page);
+    await chat.locator('#provider', { hasText: 'Quiet replay' }).waitFor({ timeout: T });
+    if (await chat.locator('#history').isVisible()) await chat.locator('#history-toggle').click();
+    await chat.locator('#prompt').fill('Are you there?');
+    await chat.locator('#prompt').press('Enter');
+    const answer = chat.locator('.message.assistant').last();
+    await answer.locator('.speed', { hasText: /^Waiting for the provider\u2026 [2-9] s$/ }).waitFor({ timeout: T });
+    assert.ok(await chat.locator('#stop').isVisible(), 'Stop is at hand');
+    await ctx.shot('22-chat-waiting-for-the-provider');
+    await chat.locator('#stop').click();
+    await lastMessage(chat, 'cancelled').waitFor({ timeout: T });
+    let aborted = false;
+    for (let i = 0; i < 50 && !aborted; i++) {
+      aborted = (await serverLog(ctx)).filter((r) => r.url.includes('/e2e-quiet/')).some((r) => r.clientAborted);
+      if (!aborted) await page.waitForTimeout(100);
+    }
+    assert.ok(aborted, 'the server saw the connection close');
+  }],
+
+  ['reload mid-answer: the partial answer comes back marked interrupted, with Continue, which carries it on in the same message', async (ctx) => {
+    const { page } = ctx;
+    await palette(page, 'Ask LLM: Select Provider…');
+    await quickInput(page, 'Slow replay', 'Slow replay');
+    await palette(page, 'Ask LLM: New Chat');
+    const chat = webviewFrame(page);
+    await chat.locator('#provider', { hasText: 'Slow replay' }).waitFor({ timeout: T });
+    if (await chat.locator('#history').isVisible()) await chat.locator('#history-toggle').click();
+    await chat.locator('#prompt').fill('A long answer, then a reload');
+    await chat.locator('#prompt').press('Enter');
+    await chat.locator('.message.assistant').last().locator('.content', { hasText: 'Streaming cuts the wait' }).waitFor({ timeout: T });
+    await page.waitForTimeout(2000); // the answer in flight is saved about once a second
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), palette(page, 'Developer: Reload Window')]);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await palette(page, 'Ask LLM: Open Chat');
+    const again = webviewFrame(page);
+    const cut = lastMessage(again, 'cancelled');
+    await cut.locator('[data-note="interrupted"]', { hasText: 'Interrupted (the window was reloaded).' }).waitFor({ timeout: T });
+    assert.match(await cut.locator('.speed').innerText(), /interrupted/);
+    assert.doesNotMatch(await cut.locator('.speed').innerText(), /stopped/, 'not a Stop');
+    const kept = await cut.locator('.md-block, .md-tail').allInnerTexts();
+    assert.match(kept.join('\n'), /Streaming cuts the wait/, 'the partial answer is there');
+    await ctx.shot('23-chat-interrupted-after-reload');
+    // The keys this run uses (the environment's, and the one "Set API Key…" stores) are nowhere in the chat view or the workbench.
+    const dom = `${await again.locator('body').innerHTML()}\n${await page.content()}`;
+    for (const key of ['sk-e2e-env', 'sk-e2e-from-secret-storage']) assert.ok(!dom.includes(key), `no ${key} in the DOM`);
+    const sentBefore = (await serverLog(ctx)).filter((r) => r.url.startsWith('/synth/3000/25/')).length;
+    await cut.locator('[data-action="continue"]').click();
+    const going = again.locator('#messages > article:last-child[data-status="streaming"]');
+    await going.waitFor({ timeout: T });
+    assert.equal(await again.locator('.message.assistant').count(), 1, 'in the same message');
+    let log = [];
+    for (let i = 0; i < 100 && log.length <= sentBefore; i++) {
+      log = (await serverLog(ctx)).filter((r) => r.url.startsWith('/synth/3000/25/'));
+      if (log.length <= sentBefore) await page.waitForTimeout(100);
+    }
+    assert.ok(log.length > sentBefore, 'a continuation was asked');
+    const sent = JSON.parse(log[log.length - 1].body).messages.filter((m) => m.role === 'assistant');
+    assert.ok(sent.length === 1 && sent[0].content.startsWith('## Section 1'), 'with the partial answer');
+    await ctx.shot('24-chat-continued-after-reload');
+    await again.locator('#stop').click();
+    await lastMessage(again, 'cancelled').waitFor({ timeout: T });
+  }],
 ];
+
+/** The chat view's own document (a Frame, to run code in). */
+async function chatDocument(page) {
+  for (const f of page.frames()) {
+    if (await f.evaluate(() => !!document.getElementById('messages') && !!document.getElementById('prompt')).catch(() => false)) return f;
+  }
+  throw new Error('no chat view document');
+}
+
+/** Records each text the chat's live region is given (window.said). */
+async function watchAnnouncer(doc) {
+  await doc.evaluate(() => {
+    window.said = [];
+    const el = document.getElementById('announcer');
+    new MutationObserver(() => { if (el.textContent) window.said.push(el.textContent); }).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+}
+
+/**
+ * Sets `workbench.colorTheme` as a user does: Preferences: Color Theme, then the theme (VS Code
+ * writes the setting). (A settings.json written behind the workbench's back is not picked up in
+ * code-server.)
+ */
+async function setColorTheme(page, theme) {
+  // Not palette(): its first match is "Preferences: Browse Color Themes in Marketplace".
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ timeout: T });
+  await input.fill('>Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
+  // The theme list replaces the command list in the same quick input: type once it shows.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: /(Light|Dark) Modern/ }).first().waitFor({ timeout: T });
+  await page.keyboard.type(theme);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: theme }).waitFor({ timeout: T });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T });
+}
+
+/** Runs in the chat view: the text elements whose contrast with their background is under 4.5:1. */
+function lowContrast() {
+  const parse = (c) => {
+    const m = /rgba?\(([^)]+)\)/.exec(c);
+    if (!m) return [0, 0, 0, 0];
+    const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return [r, g, b, a];
+  };
+  const over = (top, under) => {
+    const a = top[3];
+    return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
+  };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+    }
+    let bg = [255, 255, 255, 1];
+    for (const c of layers.reverse()) bg = over(c, bg);
+    return bg;
+  };
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const out = [];
+  const seen = new Set();
+  const selectors = ['.message .who', '.message.user .content', '.content p', '.content li', '.content :not(pre) > code', '.content pre code', '.content pre code span', '.speed', 'details.reasoning summary',
+    '.reasoning-text', '.error-message', '.error-hint', '.error .actions button', '.message-actions button', '#provider', '#history-toggle', '#new-chat', '#prompt',
+    '.composer-tools button', '.composer-tools .toggle', '#send'];
+  for (const sel of selectors) {
+    for (const el of [...document.querySelectorAll(sel)].slice(0, 60)) {
+      if (!el.textContent.trim() && el.localName !== 'textarea') continue;
+      const bg = background(el);
+      const fg = over(parse(getComputedStyle(el).color), bg);
+      const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+      const ratio = (l1 + 0.05) / (l2 + 0.05);
+      const key = `${sel} ${getComputedStyle(el).color} on ${bg.slice(0, 3).map(Math.round).join(',')}`;
+      if (ratio < 4.5 && !seen.has(key)) {
+        seen.add(key);
+        out.push(`${key}: ${ratio.toFixed(2)}:1`);
+      }
+    }
+  }
+  return out;
+}

@@ -43,6 +43,20 @@ export function ensureCodeServer() {
   return out[out.length - 1];
 }
 
+/**
+ * Installs a .vsix as a user does (`code-server --install-extension`) into `extensionsDir`; returns the
+ * installed extension's folder (what VS Code recorded in extensions.json for `id`).
+ */
+export function installVsix(vsix, { extensionsDir, userDataDir, id }) {
+  const csDir = ensureCodeServer();
+  execFileSync(node24, [path.join(csDir, 'out/node/entry.js'), '--config', '/dev/null', '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir, '--install-extension', vsix], { env: { ...process.env, EXTENSIONS_GALLERY: '{}' }, stdio: 'inherit' });
+  const installed = JSON.parse(fs.readFileSync(path.join(extensionsDir, 'extensions.json'), 'utf8'));
+  const entry = installed.find((e) => e.identifier?.id?.toLowerCase() === id.toLowerCase());
+  if (!entry) throw new Error(`${vsix} installed, but extensions.json does not list ${id}`);
+  return entry.location.fsPath ?? entry.location.path;
+}
+
 export function freePort() {
   return new Promise((resolve) => {
     const srv = net.createServer().listen(0, '127.0.0.1', () => {
@@ -91,9 +105,12 @@ const BASE_SETTINGS = {
  * folders linked in as installed extensions; `stateDir`: keep user data there between runs (the
  * settings saved there win over the base ones; `settings` win over both). `smokeTestDriver` (the
  * tests' default) starts VS Code with the smoke-test driver, which also hides notification toasts:
- * `npm start` turns it off to show VS Code as a user has it.
+ * `npm start` turns it off to show VS Code as a user has it. `vsix: { file, id }`: a package installed
+ * as a user installs it (`--install-extension`); its folder is returned as `installed`. `locale`
+ * (e.g. `zh-cn`): VS Code's display language, with `languagePack`, the folder of a language-pack
+ * extension for it (see `useLanguagePack`).
  */
-export async function startCodeServer({ workspace, settings = {}, env = {}, port, log = false, installExtensions = [], linkExtensions = [], stateDir, smokeTestDriver = true } = {}) {
+export async function startCodeServer({ workspace, settings = {}, env = {}, port, log = false, installExtensions = [], linkExtensions = [], stateDir, smokeTestDriver = true, vsix, locale, languagePack } = {}) {
   const csDir = ensureCodeServer();
   const runDir = stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'askllm-vscode-'));
   const userData = path.join(runDir, 'user-data');
@@ -113,6 +130,7 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     fs.cpSync(dir, path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), { recursive: true });
   }
+  if (locale && languagePack) useLanguagePack(languagePack, { locale, extensions, userData });
   // Linked extensions load like installed ones but read the working tree (a rebuild + reload applies).
   for (const dir of linkExtensions) {
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
@@ -120,6 +138,9 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
     fs.rmSync(link, { recursive: true, force: true });
     fs.symlinkSync(dir, link);
   }
+  // After the copies and links: the installer writes extensions.json, which then lists them too (VS Code
+  // scans the folder only while that file does not exist).
+  const installed = vsix ? installVsix(vsix.file, { extensionsDir: extensions, userDataDir: userData, id: vsix.id }) : undefined;
   const ws = workspace ?? path.join(runDir, 'workspace');
   fs.mkdirSync(ws, { recursive: true });
   port = port ?? (await freePort());
@@ -128,6 +149,7 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
     '--config', '/dev/null', '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
     '--user-data-dir', userData, '--extensions-dir', extensions, '--ignore-last-opened',
+    ...(locale ? ['--locale', locale] : []),
     ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []), ws,
   ], { env: { ...process.env, ...env, EXTENSIONS_GALLERY: '{}', TMPDIR: tmp }, cwd: runDir });
   const output = [];
@@ -148,12 +170,30 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url, port, workspace: ws, runDir, userData, child, output, readyMs: Date.now() - started,
+    url, port, workspace: ws, runDir, userData, child, output, installed, readyMs: Date.now() - started,
     stop() {
       stopGroup(child);
       if (!stateDir) fs.rmSync(runDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A display language other than English. VS Code takes `--locale` only when a language pack for it
+ * is installed: without one it falls back to English, for itself and for every extension's
+ * package.nls.<locale>.json and l10n bundle (vscode.env.language stays "en"). The pack is copied in
+ * as an installed extension and registered in the user data's languagepacks.json, which VS Code
+ * writes only when it installs a pack itself (not for one copied in) and reads at startup.
+ */
+function useLanguagePack(dir, { locale, extensions, userData }) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const target = path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+  fs.cpSync(dir, target, { recursive: true });
+  const loc = pkg.contributes.localizations.find((l) => l.languageId === locale);
+  if (!loc) throw new Error(`${dir} has no localization for ${locale}`);
+  const translations = Object.fromEntries(loc.translations.map((t) => [t.id, path.join(target, t.path)]));
+  const packs = { [locale]: { hash: `${pkg.publisher}.${pkg.name}-${pkg.version}`, extensions: [{ extensionIdentifier: { id: `${pkg.publisher}.${pkg.name}` }, version: pkg.version }], translations, label: loc.localizedLanguageName } };
+  fs.writeFileSync(path.join(userData, 'languagepacks.json'), JSON.stringify(packs));
 }
 
 /**

@@ -6,8 +6,10 @@ import * as path from 'node:path';
 import { launchBrowser, root, startCodeServer, startFixtureServer, workbenchUrl } from './codeServer.mjs';
 import { scenarios } from '../e2e/scenarios.mjs';
 
+// ASKLLM_E2E_GREP=<regex> runs only the scenarios whose names match (and keeps the other screenshots).
+const only = process.env.ASKLLM_E2E_GREP ? new RegExp(process.env.ASKLLM_E2E_GREP) : undefined;
 const shots = path.join(root, 'test-results/screenshots');
-fs.rmSync(shots, { recursive: true, force: true });
+if (!only) fs.rmSync(shots, { recursive: true, force: true });
 fs.mkdirSync(shots, { recursive: true });
 
 const fixtures = await startFixtureServer();
@@ -23,6 +25,10 @@ const server = await startCodeServer({
       { id: 'slow', label: 'Slow replay', kind: 'openai', model: 'synth-slow', baseUrl: `${fixtures.url}/synth/3000/25/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
       { id: 'cut', label: 'Cut replay', kind: 'openai', model: 'cut-at-length', baseUrl: `${fixtures.url}/cont/30/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
       { id: 'hostile', label: 'Hostile replay', kind: 'openai', model: 'hostile', baseUrl: `${fixtures.url}/hostile/500/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
+      { id: 'reasoner', label: 'Reasoning replay', kind: 'openai', model: 'deepseek-reasoner', baseUrl: `${fixtures.url}/fx/drip:150:n40/replay/deepseek-reasoning.sse/whole/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
+      { id: 'themed', label: 'Code replay', kind: 'openai', model: 'demo-answer', baseUrl: `${fixtures.url}/demo/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
+      { id: 'broken', label: 'Broken replay', kind: 'openai', model: 'cut-stream', baseUrl: `${fixtures.url}/fx/cut:8/synth/60/200/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
+      { id: 'quiet', label: 'Quiet replay', kind: 'openai', model: 'says-nothing', baseUrl: `${fixtures.url}/fx/quiet/replay/openai-chat-basic.sse/whole/e2e-quiet/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY' },
     ],
     'askLlm.activeProvider': 'e2e',
   },
@@ -31,9 +37,10 @@ const { browser, page } = await launchBrowser({ width: 1400, height: 900 });
 const ctx = {
   page, fixtures, server, workspace,
   url: workbenchUrl(server, { extensionDevelopmentPaths: [root] }),
-  shot: async (name) => {
+  /** A screenshot of the page, or of one part of it (a locator). */
+  shot: async (name, part) => {
     const file = path.join(shots, `${name}.png`);
-    await page.screenshot({ path: file });
+    await (part ?? page).screenshot({ path: file });
     console.log(`  screenshot: ${path.relative(root, file)}`);
   },
 };
@@ -44,6 +51,7 @@ try {
   await page.goto(ctx.url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   for (const [name, run] of scenarios) {
+    if (only && !only.test(name)) continue;
     const started = Date.now();
     try {
       await run(ctx);

@@ -100,7 +100,7 @@ describe('ChatHistory (conversations)', () => {
     map.set('askLlm.chat.v2/u', msg('u', 'user', 'Old question'));
     map.set('askLlm.chat.v2/x', msg('x', 'assistant', 'old answer', { status: 'streaming' }));
     const h = new ChatHistory(m);
-    assert.deepEqual(h.load(), [msg('u', 'user', 'Old question'), msg('x', 'assistant', 'old answer', { status: 'cancelled' })]);
+    assert.deepEqual(h.load(), [msg('u', 'user', 'Old question'), msg('x', 'assistant', 'old answer', { status: 'cancelled', finishReason: 'interrupted' })]);
     assert.deepEqual(h.list().map((c) => [c.title, c.count]), [['Old question', 2]]);
     assert.equal(map.has('askLlm.chat.v2'), false, 'migrated once');
     assert.deepEqual(new ChatHistory(m).load().map((x) => x.id), ['u', 'x']);

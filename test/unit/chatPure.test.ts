@@ -2,7 +2,7 @@
 // host <-> webview message guards, and the conversation store.
 import { strict as assert } from 'node:assert';
 import { ChatHistory } from '../../src/host/history';
-import { isHostMessage, isWebviewMessage, type UiMessage } from '../../src/shared/protocol';
+import { canContinue, isHostMessage, isWebviewMessage, type UiMessage } from '../../src/shared/protocol';
 import { scanBlocks } from '../../src/webview/blocks';
 import { synthText } from '../support/synth';
 import { memento } from '../support/memento';
@@ -95,12 +95,15 @@ describe('ChatHistory', () => {
   /** An in-memory Memento: the store is only a key-value map. */
   const msg = (id: string, role: 'user' | 'assistant', text: string, status: UiMessage['status'] = 'done'): UiMessage => ({ id, role, text, status });
 
-  it('round-trips the conversation; an answer that was streaming comes back cancelled with its text', async () => {
-    const { m } = memento();
+  it('round-trips the conversation; an answer that was streaming comes back interrupted with its text, and is stored so', async () => {
+    const { m, map } = memento();
     const h = new ChatHistory(m);
     const list = [msg('1', 'user', 'q'), msg('2', 'assistant', 'partial', 'streaming')];
     await h.save(list);
-    assert.deepEqual(new ChatHistory(m).load(), [list[0], { ...list[1], status: 'cancelled' }]);
+    const back = { ...list[1], status: 'cancelled', finishReason: 'interrupted' };
+    assert.deepEqual(new ChatHistory(m).load(), [list[0], back]);
+    assert.deepEqual(map.get('askLlm.chat.v2/2'), back, 'written back as interrupted');
+    assert.ok(canContinue(back as UiMessage), 'Continue carries it on');
   });
 
   it('while streaming writes only the growing answer; removed messages lose their keys; junk is ignored', async () => {

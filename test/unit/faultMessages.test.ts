@@ -45,10 +45,13 @@ describe('fault messages', () => {
     assert.equal(remote.retryable, false);
   });
 
-  it("the timeout hint tells what to check, not to wait longer", () => {
-    const hint = hintFor({ kind: 'timeout', message: '', retryable: false }, 'Qwen')!;
+  it("the timeout hint tells what to check, not to wait longer; our own timeouts carry the advice that fits in their message", () => {
+    const hint = hintFor({ kind: 'timeout', message: 'Cannot reach https://x.example: the connection timed out', retryable: true }, 'Qwen')!;
     assert.match(hint, /base URL and the model of Qwen/);
     assert.doesNotMatch(hint, /raise/);
+    // A stall after text is not a wrong base URL: "Retry, or continue" in its message is the advice, nothing contradicts it.
+    assert.equal(hintFor(timeoutError('idle', 120_000, { url: 'https://api.example.com/v1', answered: true }), 'Qwen'), undefined);
+    assert.equal(hintFor(timeoutError('connect', 60_000, { url: 'https://api.example.com/v1' }), 'Qwen'), undefined);
   });
 
   it('secrets are redacted in any spelling; short strings are left alone; URL queries are dropped from exception text', () => {

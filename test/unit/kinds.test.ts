@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PRESETS } from '../../src/core/presets';
+import { presets } from '../../src/core/presets';
 import { parseProfiles } from '../../src/core/profiles';
 import { PROVIDER_KINDS } from '../../src/core/types';
 import { adapterFor } from '../../src/providers';
@@ -21,12 +21,12 @@ describe('one list of provider kinds', () => {
   });
 
   it('"Add provider…" has a preset for every kind, and only for known kinds', () => {
-    const covered = new Set(PRESETS.map((p) => p.kind));
+    const covered = new Set(presets().map((p) => p.kind));
     assert.deepEqual([...covered].sort(), [...PROVIDER_KINDS].sort());
   });
 
   it('every preset is a profile that validates once its blanks are filled', () => {
-    const filled = PRESETS.map((p) => ({ id: p.id, kind: p.kind, model: p.model || 'm', ...(p.kind === 'sse' ? { url: p.baseUrl } : p.baseUrl ? { baseUrl: p.baseUrl === 'https://' ? 'https://x' : p.baseUrl } : {}), ...p.extra }));
+    const filled = presets().map((p) => ({ id: p.id, kind: p.kind, model: p.model || 'm', ...(p.kind === 'sse' ? { url: p.baseUrl } : p.baseUrl ? { baseUrl: p.baseUrl === 'https://' ? 'https://x' : p.baseUrl } : {}), ...p.extra }));
     assert.deepEqual(parseProfiles(filled).errors, []);
   });
 

@@ -29,6 +29,11 @@ function root(): string {
   return dir;
 }
 const pkg = () => JSON.parse(fs.readFileSync(path.join(root(), 'package.json'), 'utf8'));
+/** A manifest string with its `%key%` placeholder resolved (English, package.nls.json). */
+const nls = (s: string): string => {
+  const key = /^%([\w.-]+)%$/.exec(s)?.[1];
+  return key === undefined ? s : JSON.parse(fs.readFileSync(path.join(root(), 'package.nls.json'), 'utf8'))[key];
+};
 const settings = (): Record<string, Schema> => pkg().contributes.configuration.properties;
 const profileSchema = () => settings()['askLlm.providers'].items!;
 
@@ -163,10 +168,10 @@ describe('contributions for VS Code\'s chat, models, doctor and walkthrough', ()
     const [w] = c.walkthroughs;
     assert.deepEqual(w.steps.map((s: { id: string }) => s.id), ['pickProvider', 'setKey', 'testProvider', 'askInDocument', 'openChat']);
     for (const step of w.steps as Array<{ id: string; description: string; media: Record<string, string>; completionEvents: string[] }>) {
-      const file = step.media.markdown ?? step.media.svg ?? step.media.image;
+      const file = nls(step.media.markdown ?? step.media.svg ?? step.media.image);
       assert.ok(file && fs.existsSync(path.join(root(), file)), `${step.id}: ${file}`);
       if (!step.media.markdown) assert.ok(step.media.altText, `${step.id}: altText`);
-      const links = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      const links = [...nls(step.description).matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
       assert.ok(links.length > 0, `${step.id} has a button`);
       for (const id of links) assert.ok(commands.has(id) || id.startsWith('workbench.'), `${step.id}: ${id}`);
       for (const ev of step.completionEvents) {

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { ChatHistory } from '../../src/host/history';
 import { isHostMessage, type UiMessage, type UiStats } from '../../src/shared/protocol';
-import { formatMs, speedLine } from '../../src/webview/speedLine';
+import { answerWait, formatMs, speedLine } from '../../src/webview/speedLine';
 import { memento } from '../support/memento';
 
 const reported: UiStats = {
@@ -31,9 +31,28 @@ describe('speedLine', () => {
   });
 
   it('while streaming: the time so far and the live rate', () => {
-    assert.equal(speedLine(undefined, 'streaming', 1234), '1.2 s', 'before the first token: the clock alone');
-    assert.equal(speedLine({ ...estimated, durationMs: 900 }, 'streaming', 3210), '3.2 s · 8.3 tok/s', 'the clock counts on between deltas');
+    assert.equal(speedLine({ ...estimated, durationMs: 900 }, 'streaming', 2210), '2.2 s · 8.3 tok/s', 'the clock counts on between deltas');
     assert.equal(speedLine({ ...estimated, durationMs: 900 }, 'streaming'), '900 ms · 8.3 tok/s');
+    assert.equal(speedLine({ ...estimated, durationMs: 900, lastTokenMs: 880 }, 'streaming', 3210), '3.2 s · 8.3 tok/s', 'a pause under 3 s is no wait');
+  });
+
+  it('while nothing comes: that we wait for the provider, and for how long in whole seconds', () => {
+    assert.equal(speedLine(undefined, 'streaming', 400), 'Waiting for the provider to respond\u2026', 'no response yet; under a second, no number');
+    assert.equal(speedLine(undefined, 'streaming', 12_900), 'Waiting for the provider to respond\u2026 12 s', 'the seconds count up, never ahead');
+    const accepted: UiStats = { provider: 'qwen', model: 'qwen-plus', durationMs: 40, outputTokens: 0, tokensEstimated: true };
+    assert.equal(speedLine(accepted, 'streaming', 12_000), 'Waiting for the provider\u2026 12 s', 'accepted, none of the answer yet');
+    assert.equal(speedLine(accepted, 'streaming', 125_000), 'Waiting for the provider\u2026 125 s', 'seconds, as the timeouts are set');
+    const stalled: UiStats = { ...estimated, durationMs: 4000, lastTokenMs: 3900 };
+    assert.equal(speedLine(stalled, 'streaming', 6800), '6.8 s · 8.3 tok/s');
+    assert.equal(speedLine(stalled, 'streaming', 12_000), '12 s · 8.3 tok/s · waiting for the provider\u2026 no text for 8 s', 'a stall mid-answer');
+    assert.deepEqual(answerWait(stalled, 12_000), { phase: 'stalled', ms: 8100 });
+    assert.deepEqual(answerWait(accepted, 500), { phase: 'waiting', ms: 500 });
+    assert.deepEqual(answerWait(undefined, 500), { phase: 'sending', ms: 500 });
+    assert.equal(answerWait(estimated, 60_000), undefined, 'figures without lastTokenMs (an older host) never read as a wait');
+  });
+
+  it('an answer a reload cut says "interrupted", not "stopped"', () => {
+    assert.equal(speedLine(estimated, 'cancelled', undefined, 'interrupted'), 'local · qwen · interrupted · ~312 tokens');
   });
 
   it('after Stop: how long the stop took and how much had arrived', () => {

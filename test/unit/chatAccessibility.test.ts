@@ -1,0 +1,243 @@
+// The chat view's whole webview bundle (dist/webview.js) in a real browser (Debian's Chromium
+// through playwright-core), fed host messages as the extension would post them, with the chat's
+// stylesheet: what a screen reader hears (each finished answer once, never the tokens), what the
+// keyboard reaches (every action by Tab, a visible focus ring, real buttons with names), and the
+// reasoning's own duration, live and after a reload.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { HostMessage, UiMessage, UiStats, WebviewMessage } from '../../src/shared/protocol';
+
+const CHROMIUM = process.env.ASKLLM_CHROMIUM ?? '/usr/bin/chromium';
+const ORIGIN = 'http://chat.invalid';
+/** The theme's focus colour in this page (as VS Code sets --vscode-focusBorder). */
+const FOCUS = 'rgb(0, 120, 212)';
+
+function root(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+}
+
+const PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>chat</title>
+<link rel="stylesheet" href="/chat.css">
+<style>:root { --vscode-font-size: 13px; --vscode-font-family: sans-serif; --vscode-editor-font-family: monospace; --vscode-editor-font-size: 13px;
+  --vscode-focusBorder: ${FOCUS}; --vscode-foreground: #cccccc; --vscode-sideBar-background: #181818; --vscode-button-secondaryBackground: #313131;
+  --vscode-button-secondaryForeground: #cccccc; --vscode-button-background: #0078d4; --vscode-button-foreground: #ffffff; }</style>
+</head><body><div id="app"></div>
+<script>
+  window.posted = [];
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => undefined, setState: () => undefined });
+</script>
+<script src="/webview.js"></script></body></html>`;
+
+const provider = { id: 'p', label: 'Replay', model: 'm-1', kind: 'openai', isDemo: false };
+const stats = (extra: Partial<UiStats> = {}): UiStats => ({ provider: 'p', model: 'm-1', firstTokenMs: 120, durationMs: 900, outputTokens: 40, tokensEstimated: false, tokensPerSecond: 50, ...extra });
+const ANSWER = 'Streaming **cuts** the wait.\n\n```ts\nconst a = 1;\n```\n\nThat is all.';
+
+describe('chat view in a real browser: screen readers, the keyboard, reasoning', function () {
+  this.timeout(60_000);
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async function () {
+    assert.ok(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (Debian's chromium package; ASKLLM_CHROMIUM names another)`);
+    const bundle = path.join(root(), 'dist/webview.js');
+    assert.ok(fs.existsSync(bundle), 'dist/webview.js is missing: build with `node esbuild.js`');
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    const context = await browser.newContext({ viewport: { width: 360, height: 520 } });
+    await context.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (url === `${ORIGIN}/`) return route.fulfill({ contentType: 'text/html', body: PAGE });
+      if (url === `${ORIGIN}/chat.css`) return route.fulfill({ contentType: 'text/css', body: fs.readFileSync(path.join(root(), 'media/chat.css'), 'utf8') });
+      if (url === `${ORIGIN}/webview.js`) return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(bundle, 'utf8') });
+      return route.abort();
+    });
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  /** A fresh view that has said `ready`, showing `messages`. */
+  async function load(messages: UiMessage[] = [], streaming = false): Promise<void> {
+    await page.goto(`${ORIGIN}/`);
+    await page.waitForFunction(() => (window as unknown as { posted: WebviewMessage[] }).posted.some((m) => m.type === 'ready'));
+    await post({ type: 'snapshot', messages, provider, streaming });
+  }
+
+  async function post(...messages: HostMessage[]): Promise<void> {
+    await page.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, messages);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  }
+
+  const posted = () => page.evaluate(() => (window as unknown as { posted: WebviewMessage[] }).posted);
+  /** Everything the live region said since `watchAnnouncer` (each non-empty text it was given). */
+  const announced = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+  async function watchAnnouncer(): Promise<void> {
+    await page.evaluate(() => {
+      const w = window as unknown as { said: string[] };
+      w.said = [];
+      const el = document.getElementById('announcer')!;
+      new MutationObserver(() => { if (el.textContent) w.said.push(el.textContent); }).observe(el, { childList: true, characterData: true, subtree: true });
+    });
+  }
+
+  interface Stop { key: string; tag: string; name: string; shown: string; ring: string; role: string | null; opacity: number }
+  /** Tab from the top of the page until focus comes round again: what each stop is and how it looks. */
+  async function tabWalk(): Promise<Stop[]> {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const out: Stop[] = [];
+    for (let i = 0; i < 100; i++) {
+      await page.keyboard.press('Tab');
+      const s = await page.evaluate((): Stop | undefined => {
+        const el = document.activeElement as HTMLElement;
+        if (!el || el === document.body) return undefined;
+        const css = getComputedStyle(el);
+        const shown = (el.textContent ?? '').trim();
+        return {
+          key: el.id ? `#${el.id}` : el.dataset.action ? `[data-action=${el.dataset.action}]` : `${el.localName}.${[...el.classList].join('.')}${el.closest('.code-actions') ? '(code)' : ''}`,
+          tag: el.localName,
+          name: el.getAttribute('aria-label') ?? (el.localName === 'textarea' ? '' : shown),
+          shown: el.localName === 'button' ? shown : '',
+          ring: css.outlineStyle === 'none' || css.outlineWidth === '0px' ? 'none' : css.outlineColor,
+          role: el.getAttribute('role'),
+          opacity: (() => {
+            let o = 1;
+            for (let e: HTMLElement | null = el; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+            return o;
+          })(),
+        };
+      });
+      if (!s) continue;
+      if (out.length && s.key === out[0].key && s.name === out[0].name) break;
+      out.push(s);
+    }
+    return out;
+  }
+
+  it('screen readers hear a finished answer once, as it reads, not each token; the conversation is not a live region', async () => {
+    await load();
+    await watchAnnouncer();
+    await post({ type: 'messageAdded', message: { id: 'q', role: 'user', text: 'Why stream?', status: 'done' } },
+      { type: 'messageAdded', message: { id: 'a', role: 'assistant', text: '', status: 'streaming', model: 'Replay · m-1' } });
+    const pieces = ANSWER.match(/[\s\S]{1,3}/g)!;
+    for (const [i, text] of pieces.entries()) await post({ type: 'delta', id: 'a', text, ...(i % 10 === 0 ? { stats: stats({ durationMs: i * 10 }) } : {}) });
+    await page.waitForTimeout(300);
+    assert.deepEqual(await announced(), [], 'nothing is read out while the answer streams');
+    // Only the announcer is live, and nothing live holds the conversation.
+    const live = await page.evaluate(() => [...document.querySelectorAll('[aria-live], [role="log"], [role="status"], [role="alert"], [role="marquee"], [role="timer"]')]
+      .filter((el) => !(el as HTMLElement).hidden)
+      .map((el) => ({ id: el.id, holdsMessages: el.contains(document.getElementById('messages')) || !!el.querySelector('.message') })));
+    assert.deepEqual(live, [{ id: 'announcer', holdsMessages: false }]);
+    assert.equal(await page.locator('#announcer').evaluate((el) => el.getBoundingClientRect().width <= 1), true, 'the announcer is not shown');
+
+    await post({ type: 'messageDone', id: 'a', status: 'done', finishReason: 'stop', stats: stats() });
+    await page.waitForTimeout(300);
+    const said = await announced();
+    assert.equal(said.length, 1, `read once: ${JSON.stringify(said)}`);
+    assert.match(said[0], /^Answer done: Streaming cuts the wait\.\s+const a = 1;\s+That is all\.$/, 'the rendered text, without Markdown or the code block\u2019s buttons');
+
+    // A failed answer says how it failed, once; a view that reloads reads nothing out.
+    await post({ type: 'messageAdded', message: { id: 'b', role: 'assistant', text: '', status: 'streaming' } },
+      { type: 'delta', id: 'b', text: 'Half an ans' },
+      { type: 'messageDone', id: 'b', status: 'error', error: { kind: 'network', message: 'The connection was reset.', retryable: true } });
+    await page.waitForTimeout(300);
+    assert.deepEqual((await announced()).slice(1), ['Answer failed: The connection was reset. Half an ans']);
+    await post({ type: 'snapshot', messages: [{ id: 'q', role: 'user', text: 'Why stream?', status: 'done' }, { id: 'a', role: 'assistant', text: ANSWER, status: 'done', stats: stats() }], provider, streaming: false });
+    await page.waitForTimeout(300);
+    assert.equal((await announced()).length, 2, 'a snapshot is not read out');
+  });
+
+  it('the keyboard reaches every action by Tab, each a named <button> (or control) with the theme\u2019s focus ring', async () => {
+    const messages: UiMessage[] = [
+      { id: 'q1', role: 'user', text: 'First', status: 'done', attachments: [{ kind: 'selection', label: 'notes.md:1', text: '# Notes' }] },
+      { id: 'a1', role: 'assistant', text: ANSWER, reasoning: 'Thinking about it.', status: 'done', stats: stats({ reasoningMs: 4200 }) },
+      { id: 'q2', role: 'user', text: 'Second', status: 'done' },
+      { id: 'a2', role: 'assistant', text: 'Cut sh', status: 'error', error: { kind: 'auth', message: 'The key was refused.', retryable: false, profileId: 'p' } },
+    ];
+    await load(messages);
+    await post({ type: 'chats', chats: [{ id: 'c1', title: 'First', updatedAt: Date.now(), count: 4 }, { id: 'c2', title: 'Older', updatedAt: Date.now() - 1e6, count: 2 }], activeId: 'c1' },
+      { type: 'attached', attachment: { kind: 'file', label: 'notes.md', text: '# Notes\n' } });
+    const finished = await tabWalk();
+    // Then an answer streams, and the user scrolls up: Stop and "Jump to latest" show.
+    await post({ type: 'messageAdded', message: { id: 'q3', role: 'user', text: 'Third', status: 'done' } },
+      { type: 'messageAdded', message: { id: 'a3', role: 'assistant', text: '', status: 'streaming' } });
+    await post(...Array.from({ length: 30 }, (_, i): HostMessage => ({ type: 'delta', id: 'a3', text: `Line ${i} of a long answer.\n\n` })));
+    await page.mouse.move(180, 200);
+    await page.mouse.wheel(0, -400);
+    await page.locator('#jump').waitFor({ state: 'visible', timeout: 5000 });
+    const streaming = await tabWalk();
+
+    const has = (stops: Stop[], want: string) => stops.some((s) => s.key === want || s.key.startsWith(want) || s.key.endsWith(want));
+    for (const want of ['#provider', '#history-toggle', '#new-chat', 'summary.', '[data-action=copy]', '[data-action=insert]', 'button.(code)', '[data-action=edit]',
+      '[data-action=regenerate]', '[data-action=continue]', '[data-action=setApiKey]', '[data-action=retry]', '[data-action=selectProvider]', 'button.chip-remove', '#prompt',
+      '#attach-selection', '#attach-file', '#at-cursor', '#send']) {
+      assert.ok(has(finished, want), `Tab reaches ${want} (reached: ${finished.map((s) => s.key).join(' ')})`);
+    }
+    for (const want of ['#stop', '#jump']) assert.ok(has(streaming, want), `while streaming, Tab reaches ${want} (reached: ${streaming.map((s) => s.key).join(' ')})`);
+    for (const s of [...finished, ...streaming]) {
+      assert.ok(['button', 'textarea', 'input', 'summary', 'a'].includes(s.tag), `${s.key} is a real control (<${s.tag}>)`);
+      assert.equal(s.role, null, `${s.key} keeps its native role`);
+      assert.equal(s.ring, FOCUS, `${s.key} shows the focus ring in --vscode-focusBorder`);
+      assert.ok(s.opacity >= 0.5, `${s.key} is visible when focused (opacity ${s.opacity})`);
+      if (s.tag !== 'textarea' && s.tag !== 'input') assert.ok(s.name.trim(), `${s.key} has an accessible name`);
+      // Label in name: what the button shows (its words) is part of what it is called.
+      const words = (t: string) => t.replace(/[^\p{L}\p{N}\s]/gu, '').replace(/\s+/g, ' ').trim().toLowerCase();
+      if (words(s.shown)) assert.ok(words(s.name).includes(words(s.shown)), `${s.key}: "${s.name}" includes the shown "${s.shown}"`);
+    }
+
+    // The provider switch: Enter on it asks the host for the picker; it names the provider it shows.
+    await page.locator('#provider').focus();
+    await page.keyboard.press('Enter');
+    assert.ok((await posted()).some((m) => m.type === 'selectProvider'));
+    assert.match((await page.locator('#provider').getAttribute('aria-label'))!, /Replay · m-1.*provider/i);
+
+    // The history list: every row's actions by Tab too.
+    await page.locator('#history-toggle').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#history .chat-row').first().waitFor({ timeout: 5000 });
+    const rows: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      rows.push(await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const ring = getComputedStyle(el).outlineColor;
+        return `${el.className}|${el.getAttribute('aria-label') ?? el.textContent}|${ring}`;
+      }));
+    }
+    for (const cls of ['chat-open', 'chat-rename', 'chat-export', 'chat-delete']) {
+      assert.ok(rows.some((r) => r.startsWith(cls) && r.endsWith(FOCUS)), `Tab reaches ${cls} with a focus ring (${rows.join(', ')})`);
+    }
+  });
+
+  it('reasoning: "Reasoning… N s" counts while the model reasons, "Reasoned for 4.2 s" once the answer begins, and again after a reload', async () => {
+    await load();
+    await post({ type: 'messageAdded', message: { id: 'a', role: 'assistant', text: '', status: 'streaming' } },
+      { type: 'delta', id: 'a', reasoning: 'Let me think.', stats: stats({ firstTokenMs: 100, durationMs: 2600, reasoningMs: 2500 }) });
+    const summary = page.locator('details.reasoning summary');
+    assert.match(await summary.innerText(), /^Reasoning… 2 s$/);
+    await page.waitForFunction(() => document.querySelector('details.reasoning summary')?.textContent === 'Reasoning\u2026 3 s', undefined, { timeout: 3000 });
+    assert.equal(await page.locator('details.reasoning').evaluate((d) => (d as HTMLDetailsElement).open), false, 'collapsed');
+    await post({ type: 'delta', id: 'a', text: 'The answer.', stats: stats({ durationMs: 4300, reasoningMs: 4200 }) });
+    assert.equal(await summary.innerText(), 'Reasoned for 4.2 s');
+    const done = stats({ durationMs: 4500, reasoningMs: 4200 });
+    await post({ type: 'messageDone', id: 'a', status: 'done', finishReason: 'stop', stats: done });
+    assert.equal(await summary.innerText(), 'Reasoned for 4.2 s');
+    // After a reload the stored message says the same; one stored before durations were kept says "Reasoning".
+    await load([
+      { id: 'a', role: 'assistant', text: 'The answer.', reasoning: 'Let me think.', status: 'done', stats: done },
+      { id: 'b', role: 'assistant', text: 'Old.', reasoning: 'Hm.', status: 'done' },
+    ]);
+    assert.deepEqual(await page.locator('details.reasoning summary').allInnerTexts(), ['Reasoned for 4.2 s', 'Reasoning']);
+    // A view loaded while the model still reasons counts on from the stored figure.
+    await load([{ id: 'c', role: 'assistant', text: '', reasoning: 'Still…', status: 'streaming', stats: stats({ reasoningMs: 7400 }) }], true);
+    assert.equal(await page.locator('details.reasoning summary').innerText(), 'Reasoning… 7 s');
+  });
+});
