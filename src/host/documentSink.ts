@@ -204,8 +204,16 @@ export class DocumentWriter implements vscode.Disposable {
     }
   }
 
-  /** Our own edit landed: each range grows by what it got; ranges after a part move with it. */
+  /**
+   * Our own edit landed: each range grows by what it got; ranges after a part move with it. What
+   * a range has written counts from here, when the document has it (edit() resolves later: a user's
+   * edit in between must already find the range written, or it would not stop its stream).
+   */
   private applyOwn(parts: Array<Part & { stored: number }>): void {
+    for (const p of parts) {
+      p.range.replacePending = false;
+      p.range.written += p.text.length;
+    }
     for (const p of [...parts].sort((a, b) => b.offset - a.offset)) {
       const delta = p.stored - p.length;
       for (const r of this.ranges) {
@@ -248,13 +256,8 @@ export class DocumentWriter implements vscode.Disposable {
         ok = false; // the editor was closed under us: look for another one next round
         this.editor = undefined;
       }
-      if (ok && this.expected) {
-        // The change event normally arrives before edit() resolves; if it did not, advance here
-        // (by the length the document stores: its EOL may be CRLF) so pieces never reorder.
-        const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-        this.applyOwn(parts.map((p) => ({ ...p, stored: p.text.replace(/\r?\n/g, eol).length })));
-      }
-      this.expected = undefined;
+      if (ok) this.landed(parts);
+      else this.expected = undefined;
       if (!ok) {
         for (const p of [...parts].reverse()) {
           if (p.prefix) p.range.pendingPrefix = p.text + p.range.pendingPrefix;
@@ -267,10 +270,6 @@ export class DocumentWriter implements vscode.Disposable {
           this.events.onRejected();
         }
         continue;
-      }
-      for (const p of parts) {
-        p.range.replacePending = false;
-        p.range.written += p.text.length;
       }
       this.first = false;
       this.edits++;
@@ -289,14 +288,23 @@ export class DocumentWriter implements vscode.Disposable {
     for (const p of parts) edit.replace(doc.uri, new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length)), p.text);
     this.expected = parts;
     const ok = await vscode.workspace.applyEdit(edit);
-    this.expected = undefined;
     if (ok) {
+      this.landed(parts);
       this.edits++;
-      for (const p of parts) {
-        p.range.replacePending = false;
-        p.range.written += p.text.length;
-      }
     }
+    this.expected = undefined;
+  }
+
+  /**
+   * Our edit was applied. Its change event normally arrived before the edit resolved; if it did
+   * not, advance here (by the length the document stores: its EOL may be CRLF) so pieces never reorder.
+   */
+  private landed(parts: Part[]): void {
+    if (this.expected) {
+      const eol = this.document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+      this.applyOwn(parts.map((p) => ({ ...p, stored: p.text.replace(/\r?\n/g, eol).length })));
+    }
+    this.expected = undefined;
   }
 
   /** Marks the ranges still streaming (about ten times a second; the mark grows with the text between). */

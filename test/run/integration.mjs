@@ -43,6 +43,7 @@ const env = {
   ASKLLM_TEST_KEY: 'sk-test-key',
   ASKLLM_TEST_ERNIE_SECRET: 'ernie-secret',
   ASKLLM_TEST_GREP: process.env.ASKLLM_TEST_GREP ?? '',
+  ASKLLM_TEST_GREP_INVERT: process.env.ASKLLM_TEST_GREP_INVERT ?? '',
   ASKLLM_TEST_EXTENSION_PATH: extensionUnderTest,
   ASKLLM_TEST_VSIX: vsixMode ? '1' : '',
 };
