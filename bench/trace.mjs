@@ -25,9 +25,6 @@ for (const [thread, list] of byThread) {
     self.set(e.name, (self.get(e.name) ?? 0) + e.dur);
     stack.push(e);
   }
-  const top = list.filter((e) => !stack.includes(e));
-  const total = list.reduce((t, e) => t, 0);
   console.log(`thread ${thread}: ${list.length} events`);
   for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(n))) console.log(`${(us / 1000).toFixed(1).padStart(9)} ms  ${name}`);
-  void top; void total;
 }
