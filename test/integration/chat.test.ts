@@ -9,6 +9,7 @@ import type { ProviderProfile } from '../../src/core/types';
 import { CONTINUED_ANSWER, type RecordedRequest } from '../support/fixtureServer';
 import { synthText } from '../support/synth';
 import type { HostMessage, UiAttachment, UiChat, UiMessage, WebviewMessage } from '../../src/shared/protocol';
+import { requests } from '../support/serverLog';
 
 interface AskResult { text: string; finishReason: string; error?: { kind: string; message: string } }
 interface ChatState { chats: UiChat[]; activeId: string; messages: UiMessage[]; streaming: boolean; posted: HostMessage[] }
@@ -25,10 +26,6 @@ async function useProvider(baseUrl: string, extra: Partial<ProviderProfile> = {}
   await cfg.update('activeProvider', 'test', vscode.ConfigurationTarget.Global);
 }
 
-async function requests(prefix: string): Promise<RecordedRequest[]> {
-  const log = (await (await fetch(`${server()}/_log`)).json()) as RecordedRequest[];
-  return log.filter((r) => r.url.startsWith(prefix));
-}
 const bodyOf = (r: RecordedRequest) => JSON.parse(r.body) as { messages: Array<{ role: string; content: string }> };
 
 /** Polls the chat until `cond` holds. */

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { ProviderProfile } from '../../src/core/types';
 import type { RecordedRequest } from '../support/fixtureServer';
 import type { HostMessage, UiChat, UiMessage, WebviewMessage } from '../../src/shared/protocol';
+import { requests } from '../support/serverLog';
 
 interface ChatState { chats: UiChat[]; activeId: string; messages: UiMessage[]; streaming: boolean; posted: HostMessage[] }
 interface AskResult { text: string; finishReason: string }
@@ -15,10 +16,6 @@ const ask = (args: object) => vscode.commands.executeCommand<AskResult>('askLlm.
 const last = <T>(xs: T[]): T => xs[xs.length - 1];
 const cfg = () => vscode.workspace.getConfiguration('askLlm');
 
-async function requests(prefix: string): Promise<RecordedRequest[]> {
-  const log = (await (await fetch(`${server()}/_log`)).json()) as RecordedRequest[];
-  return log.filter((r) => r.url.startsWith(prefix));
-}
 /** The messages of the latest request whose URL starts with `prefix`. */
 async function sent(prefix: string): Promise<Array<{ role: string; content: string }>> {
   const r = last(await requests(prefix));

@@ -19,6 +19,7 @@ import { collect } from '../support/collect';
 import { CONTINUED_ANSWER, type RecordedRequest } from '../support/fixtureServer';
 import { memento } from '../support/memento';
 import { ERNIE_SECRET, expectedText, HTTP_KINDS, KIND_CASES, type HttpKind } from '../support/kinds';
+import { requests as requestsSeen } from '../support/serverLog';
 
 interface AskResult { text: string; finishReason: string; error?: { kind: string; message: string } }
 interface ChatState { chats: UiChat[]; activeId: string; messages: UiMessage[]; streaming: boolean; posted: HostMessage[] }
@@ -40,10 +41,7 @@ async function useProfiles(profiles: ProviderProfile[], active = profiles[0]?.id
   await cfg.update('activeProvider', active ?? '', vscode.ConfigurationTarget.Global);
 }
 
-async function requests(prefix: string): Promise<RecordedRequest[]> {
-  const log = (await (await fetch(`${server()}/_log`)).json()) as RecordedRequest[];
-  return log.filter((r) => r.url.startsWith(prefix) || r.url.includes(prefix));
-}
+const requests = (prefix: string) => requestsSeen(prefix, true);
 
 /** Polls `get` until `cond` holds. */
 async function until<T>(get: () => PromiseLike<T>, cond: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
