@@ -125,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
     context.subscriptions.push(vscode.commands.registerCommand('askLlm.test.internals', () => ({
       logDir: context.logUri.fsPath,
       globalStorageDir: context.globalStorageUri.fsPath,
+      chatDir: chat.historyDir,
       workspaceState: Object.fromEntries(context.workspaceState.keys().map((k) => [k, context.workspaceState.get(k)])),
       globalState: Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
       recorded: recorder.list().length,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { foldAnswer, type Outcome, type Sink, type Timing } from '../core/answer';
 import { continuationMessages, continuationMode, withoutSeam } from '../core/continuation';
@@ -11,6 +12,7 @@ import { chatCsp } from './chatCsp';
 import type { ChatDeps } from './chatDeps';
 import { conversationMarkdown, withAttachments } from './chatMarkdown';
 import { DocumentWriter, isReadOnly } from './documentSink';
+import { FileStore } from './fileStore';
 import { ChatHistory, INTERRUPTED } from './history';
 import { isShownText } from './shownText';
 
@@ -61,6 +63,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   static readonly viewType = 'askLlm.chat';
   private view: vscode.WebviewView | undefined;
   private readonly history: ChatHistory;
+  private readonly store: FileStore;
   private messages: UiMessage[];
   private running: Running | undefined;
   /** The chat's latest cut answer and when it ended (for `askLlm.continue`: the most recent cut wins). */
@@ -72,9 +75,19 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private disposed = false;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: ChatDeps) {
-    this.history = new ChatHistory(context.workspaceState);
+    // In files of the extension's storage folder (fileStore.ts says why not workspaceState); what
+    // earlier versions kept in workspaceState moves there once.
+    this.store = new FileStore(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'chats'), (m) => deps.log.warn(m));
+    const moved = this.store.adopt(context.workspaceState, (key) => key.startsWith('askLlm.chat'));
+    if (moved) deps.log.info(`chat history: ${moved} entries moved from workspaceState to ${this.store.dir}`);
+    this.history = new ChatHistory(this.store);
     this.messages = this.history.load();
     this.subs.push(deps.onDidChangeProvider(() => this.post({ type: 'provider', provider: deps.activeProvider() })));
+  }
+
+  /** Where the conversations are kept (for the tests). */
+  get historyDir(): string {
+    return this.store.dir;
   }
 
   get streaming(): boolean {
@@ -434,9 +447,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.history.saveSoon(message);
       },
       finish: async (o) => {
-        message.status = o.error ? 'error' : o.finishReason === 'cancelled' ? 'cancelled' : 'done';
-        message.finishReason = o.error ? undefined : o.finishReason === 'cancelled' && this.disposed ? INTERRUPTED : o.finishReason;
-        if (o.error) message.error = { ...o.error, hint: this.deps.hintFor(o.error), ...(profileId ? { profileId } : {}) };
+        // The window went away mid-answer: interrupted, however the stream ended under it (our
+        // abort, or an error from the extension host's channel closing first), never a failure.
+        const interrupted = this.disposed && (o.finishReason === 'cancelled' || !!o.error);
+        message.status = interrupted ? 'cancelled' : o.error ? 'error' : o.finishReason === 'cancelled' ? 'cancelled' : 'done';
+        message.finishReason = interrupted ? INTERRUPTED : o.error ? undefined : o.finishReason;
+        if (o.error && !interrupted) message.error = { ...o.error, hint: this.deps.hintFor(o.error), ...(profileId ? { profileId } : {}) };
         const stopMs = message.status === 'cancelled' && stoppedAt !== undefined && !this.disposed ? performance.now() - stoppedAt : undefined;
         message.stats = reasoning(uiStats(o.timing, o, stopMs));
         if (canContinue(message)) this.cutStamp = { id: message.id, at: Date.now() };
@@ -492,6 +508,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.disposed = true;
     this.stop();
     this.history.dispose();
+    this.store.flushSync();
     for (const s of this.subs) s.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import type { KeyValueStore } from './fileStore';
 import { isUiMessage, type UiChat, type UiMessage } from '../shared/protocol';
 
 /** The one conversation kept before there were several: its message ids (read once, to migrate). */
@@ -68,11 +68,11 @@ let counter = 0;
 const newChatId = () => `c${Date.now().toString(36)}-${(++counter).toString(36)}`;
 
 /**
- * The conversations in workspaceState: a small index (id, title, last change, size of each), one
- * key per conversation with its message ids, and one key per message, so that while an answer
- * streams only that answer is written (at most once a second): a window reload mid-answer keeps
- * the text so far, and a long conversation is not re-serialized every second. One conversation is
- * on show (`activeId`); `load`, `save` and `saveSoon` are about that one.
+ * The conversations in a key-value store (files, fileStore.ts): a small index (id, title, last
+ * change, size of each), one key per conversation with its message ids, and one key per message,
+ * so that while an answer streams only that answer is written (at most once a second): a window
+ * reload mid-answer keeps the text so far, and a long conversation is not re-serialized every
+ * second. One conversation is on show (`activeId`); `load`, `save` and `saveSoon` are about that one.
  */
 export class ChatHistory {
   private index: StoredChats;
@@ -82,7 +82,7 @@ export class ChatHistory {
   private streaming: UiMessage | undefined;
 
   /** `saveDelayMs`: at most one write of the streaming answer per this interval. */
-  constructor(private readonly state: vscode.Memento, private readonly saveDelayMs = 1000, private readonly now: () => number = Date.now) {
+  constructor(private readonly state: KeyValueStore, private readonly saveDelayMs = 1000, private readonly now: () => number = Date.now) {
     this.index = this.readIndex();
   }
 

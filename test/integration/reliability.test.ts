@@ -12,6 +12,7 @@ import type { AskLlmApi } from '../../src/api';
 import type { ChatMessage, LlmEvent, ProviderProfile } from '../../src/core/types';
 import type { ChatDeps } from '../../src/host/chatDeps';
 import { ChatViewProvider } from '../../src/host/chatView';
+import { createLog } from '../../src/host/log';
 import type { HostMessage, UiChat, UiMessage, WebviewMessage } from '../../src/shared/protocol';
 import { speedLine } from '../../src/webview/speedLine';
 import { rawServer, type RawServer } from '../support/api';
@@ -23,7 +24,7 @@ import { requests as requestsSeen } from '../support/serverLog';
 
 interface AskResult { text: string; finishReason: string; error?: { kind: string; message: string } }
 interface ChatState { chats: UiChat[]; activeId: string; messages: UiMessage[]; streaming: boolean; posted: HostMessage[] }
-interface Internals { logDir: string; globalStorageDir: string; workspaceState: Record<string, unknown>; globalState: Record<string, unknown>; recorded: number }
+interface Internals { logDir: string; globalStorageDir: string; chatDir: string; workspaceState: Record<string, unknown>; globalState: Record<string, unknown>; recorded: number }
 
 const server = () => process.env.ASKLLM_TEST_SERVER!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,6 +84,19 @@ describe('reliability in the real extension host', function () {
     assert.ok(last(req).clientAborted, 'the connection was closed');
   });
 
+  it('the log, once closed (the window going away disposes it first), drops lines instead of throwing into what still runs', () => {
+    // A channel of its own: a second "Ask LLM" channel would take over the extension's log file.
+    const log = createLog('Ask LLM (closed-log test)');
+    log.info('before');
+    log.dispose();
+    assert.doesNotThrow(() => {
+      log.info('after');
+      log.error('after');
+      log.appendLine('after');
+    });
+    assert.equal(log.name, 'Ask LLM (closed-log test)');
+  });
+
   describe('a window reload mid-answer', () => {
     // A chat view and its history made anew from the same storage is what a reload (or a crash)
     // leaves the next session: the webview, the extension host and their memory are gone.
@@ -99,10 +113,21 @@ describe('reliability in the real extension host', function () {
         setBusy: () => undefined,
       };
     };
-    const contextWith = (state: vscode.Memento) => ({ workspaceState: state, extensionUri: vscode.Uri.file(os.tmpdir()) }) as unknown as vscode.ExtensionContext;
+    // The chat keeps its history in files under the storage folder (host/fileStore.ts).
+    const contextWith = (storage: string) => ({
+      workspaceState: memento().m, storageUri: vscode.Uri.file(storage), globalStorageUri: vscode.Uri.file(storage), extensionUri: vscode.Uri.file(os.tmpdir()),
+    }) as unknown as vscode.ExtensionContext;
+    const made: string[] = [];
+    const storageDir = () => {
+      made.push(fs.mkdtempSync(path.join(os.tmpdir(), 'askllm-reload-')));
+      return made[made.length - 1];
+    };
+    after(() => {
+      for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+    });
 
     /** Sends a question to a fresh chat over `state` and waits until the answer has streamed for a while (saved at least once). */
-    async function midAnswer(state: vscode.Memento): Promise<{ view: ChatViewProvider; running: Promise<unknown> }> {
+    async function midAnswer(state: string): Promise<{ view: ChatViewProvider; running: Promise<unknown> }> {
       const view = new ChatViewProvider(contextWith(state), await deps());
       await view.testHook();
       const running = view.testHook({ type: 'send', text: 'Explain streaming' });
@@ -112,7 +137,7 @@ describe('reliability in the real extension host', function () {
       return { view, running };
     }
 
-    async function afterReload(state: vscode.Memento) {
+    async function afterReload(state: string) {
       const view = new ChatViewProvider(contextWith(state), await deps());
       const shown = await view.testHook({ type: 'ready' });
       const answer = last(shown.messages);
@@ -137,20 +162,21 @@ describe('reliability in the real extension host', function () {
     });
 
     it('a reload (the extension is deactivated): the next session shows the partial answer interrupted, and Continue finishes it', async () => {
-      const { m } = memento();
-      const { view, running } = await midAnswer(m);
+      const dir = storageDir();
+      const { view, running } = await midAnswer(dir);
       view.dispose(); // what deactivation does: the answer in flight ends as interrupted, not as a Stop
       await running;
-      await afterReload(m);
+      await afterReload(dir);
     });
 
     it('a crash (nothing runs at all): what was saved about a second ago comes back interrupted, and Continue finishes it', async () => {
-      const { m, map } = memento();
-      const { view, running } = await midAnswer(m);
+      const dir = storageDir();
+      const { view, running } = await midAnswer(dir);
       // The storage as the crash left it: the streaming answer as last saved, still "streaming".
-      const { m: crashed, map: copy } = memento();
-      for (const [k, v] of map) copy.set(k, JSON.parse(JSON.stringify(v)));
-      assert.ok([...copy.values()].some((v) => (v as UiMessage)?.status === 'streaming' && (v as UiMessage).text.length > 0), 'saved mid-answer, with text');
+      const crashed = storageDir();
+      fs.cpSync(dir, crashed, { recursive: true });
+      const saved = fs.readdirSync(path.join(crashed, 'chats')).map((f) => JSON.parse(fs.readFileSync(path.join(crashed, 'chats', f), 'utf8')) as UiMessage);
+      assert.ok(saved.some((v) => v?.status === 'streaming' && v.text.length > 0), 'saved mid-answer, with text');
       view.dispose();
       await running;
       await afterReload(crashed);
@@ -354,13 +380,14 @@ describe('reliability in the real extension host', function () {
         ['log', logText],
         ['settings.json', fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : ''],
         ['settings', JSON.stringify(vscode.workspace.getConfiguration('askLlm').inspect('providers'))],
-        ['chat history (workspaceState)', JSON.stringify(internals.workspaceState)],
+        ['chat history (its files)', files(internals.chatDir).map((f) => fs.readFileSync(f, 'latin1')).join('\n')],
+        ['workspaceState', JSON.stringify(internals.workspaceState)],
         ['globalState', JSON.stringify(internals.globalState)],
         ['global storage files', files(internals.globalStorageDir).map((f) => fs.readFileSync(f, 'latin1')).join('\n')],
         ['chat, webview posts, errors, API, documents, saved streams', seen.join('\n')],
       ];
       assert.ok(fs.existsSync(settingsFile), `settings at ${settingsFile}`);
-      assert.ok(Object.keys(internals.workspaceState).some((k) => k.startsWith('askLlm.chat')), 'the chat history is there');
+      assert.ok(files(internals.chatDir).length > 0, `the chat history is there, in ${internals.chatDir}`);
       const spellings = [KEY, SECRET, encodeURIComponent(KEY), encodeURIComponent(SECRET), KEY.slice(0, -3), SECRET.slice(0, -3), Buffer.from(KEY).toString('base64').slice(0, 20)];
       const leaks = haystacks.flatMap(([where, text]) => spellings.filter((s) => text.includes(s)).map((s) => `${s} in ${where}: …${text.slice(Math.max(0, text.indexOf(s) - 200), text.indexOf(s) + 60)}…`));
       assert.deepEqual(leaks, []);
