@@ -14,6 +14,15 @@ export interface MarkdownChanges {
   tail: string | undefined;
 }
 
+/**
+ * A copy of `s` that holds on to nothing else. V8 keeps a slice of a string as a view into the
+ * whole string it came from, and the answer so far is a new whole string at every update: each
+ * block sliced from it kept its own copy of the whole answer up to then, about 100 MB of heap
+ * after a 50,000-token answer (bench/run.mjs, ASKLLM_BENCH_ONLY=heap). Slicing a concatenation
+ * makes V8 copy the characters into a string of this one's length.
+ */
+export const detach = (s: string): string => ` ${s}`.slice(1);
+
 interface Block {
   source: string;
   html: string;
@@ -39,7 +48,7 @@ export class IncrementalMarkdown {
     const cut = final ? text.length : scanBlocks(text, this.stable).stable;
     if (cut > this.stable) {
       const known = Object.keys(this.references).length;
-      const block: Block = { source: text.slice(this.stable, cut), html: '', unresolved: new Set() };
+      const block: Block = { source: detach(text.slice(this.stable, cut)), html: '', unresolved: new Set() };
       this.render(block);
       this.blocks.push(block);
       this.stable = cut;

@@ -110,6 +110,8 @@ interface View {
   statsAt: number;
   pendingText: string;
   pendingReasoning: string;
+  /** An older answer of a long conversation, shown as plain text until it comes near the viewport. */
+  deferred?: boolean;
 }
 const views = new Map<string, View>();
 let provider: UiProvider | undefined;
@@ -200,8 +202,69 @@ function markLast() {
   }
 }
 
-/** A message's view, appended to the list (or in place of `replacing`). */
-function addMessage(msg: UiMessage, replacing?: View): View {
+// ---- long conversations ---------------------------------------------------------------------
+/**
+ * A conversation opened (a reload, a switch from the history) shows its last `EAGER` messages
+ * rendered; older answers start as their plain text and are rendered as Markdown when they come
+ * within a screen and a half of the viewport. Opening 200 pairs no longer renders 200 answers up front
+ * (bench/run.mjs, ASKLLM_BENCH_ONLY=reload). The text is in the page from the start: screen
+ * readers and copying see it.
+ */
+const EAGER = 20;
+const deferredViews = new Map<Element, View>();
+const lazy = new IntersectionObserver(renderNear, { root: scroller, rootMargin: '150% 0px' });
+
+function defer(v: View) {
+  v.deferred = true;
+  v.body.classList.add('deferred');
+  v.body.textContent = v.msg.text;
+  deferredViews.set(v.body, v);
+  lazy.observe(v.body);
+}
+
+function render(v: View) {
+  if (!v.deferred) return;
+  forget(v);
+  v.deferred = false;
+  v.body.classList.remove('deferred');
+  const notes = v.body.querySelectorAll(':scope > .note'); // "Cut off at the token limit." and the like stay, after the text
+  v.body.replaceChildren();
+  v.md = new StreamingMarkdown(v.body, addCodeButtons);
+  v.md.update(v.msg.text, true);
+  v.body.append(...notes);
+}
+
+/** A view that goes away is no longer waited for. */
+function forget(v: View) {
+  if (!v.deferred) return;
+  lazy.unobserve(v.body);
+  deferredViews.delete(v.body);
+}
+
+/**
+ * Renders the deferred answers that came near. What the user is reading stays where it is: the
+ * first message in view that is not re-rendered keeps its place on screen (the scroller's own
+ * anchoring is off, for following), or, while following, the view stays at the bottom.
+ */
+function renderNear(entries: IntersectionObserverEntry[]) {
+  const near = entries.filter((e) => e.isIntersecting).map((e) => deferredViews.get(e.target)).filter((v): v is View => !!v);
+  if (!near.length) return;
+  const top = scroller.getBoundingClientRect().top;
+  const anchor = follow.following ? undefined
+    : [...list.children].find((el) => el.getBoundingClientRect().bottom > top && !near.some((v) => v.el === el));
+  const before = anchor?.getBoundingClientRect().top;
+  for (const v of near) render(v);
+  if (anchor && before !== undefined) {
+    const shift = anchor.getBoundingClientRect().top - before;
+    if (shift) {
+      scroller.scrollTop += shift;
+      follow.placed(scroller.scrollTop);
+    }
+  } else if (follow.following) scrollSoon();
+}
+
+/** A message's view, appended to the list (or in place of `replacing`); `deferred`: an older answer (see `EAGER`). */
+function addMessage(msg: UiMessage, replacing?: View, deferred = false): View {
   const body = h('div', { class: 'content' });
   const el = h('article', { class: `message ${msg.role}`, 'data-status': msg.status, 'data-id': msg.id },
     h('div', { class: 'who' }, msg.role === 'user' ? l10n.t('You') : msg.model ?? l10n.t('Assistant')), body);
@@ -212,8 +275,11 @@ function addMessage(msg: UiMessage, replacing?: View): View {
     el.append(h('div', { class: 'message-actions' }, button(STRINGS.edit, STRINGS.editTitle, () => startEdit(), { class: 'last-only', 'data-action': 'edit' })));
   } else {
     if (msg.reasoning) ensureReasoning(v).textContent = msg.reasoning;
-    v.md = new StreamingMarkdown(body, addCodeButtons);
-    if (msg.text) v.md.update(msg.text);
+    if (deferred && msg.text && msg.status !== 'streaming') defer(v);
+    else {
+      v.md = new StreamingMarkdown(body, addCodeButtons);
+      if (msg.text) v.md.update(msg.text, msg.status !== 'streaming');
+    }
     v.speed = h('div', { class: 'speed' });
     el.append(v.speed);
     if (msg.status === 'streaming') {
@@ -327,40 +393,52 @@ function jumpToLatest() {
 
 const scrollPos = (): ScrollPos => ({ top: scroller.scrollTop, height: scroller.scrollHeight, client: scroller.clientHeight });
 
-let lastFrameAt = 0;
+let lastFrameEnd = -Infinity;
+const SHOWN = 'askLlm.snapshotShown';
 /**
  * The host already sends at most about one delta per frame, so a delta is rendered as soon as it
- * arrives (waiting for the next animation frame would only add latency). If messages bunch up
- * (the view was busy), the extra ones are coalesced into the next animation frame.
+ * arrives: waiting for the next animation frame would add half a frame on average (the floor
+ * probe shows text at once). Only messages that bunched up while the view was busy (handled right
+ * after a render, back to back) wait and are rendered together in the next animation frame.
  */
 function queueFrame() {
   if (frameQueued) return;
-  if (performance.now() - lastFrameAt >= 12) {
-    lastFrameAt = performance.now();
+  if (performance.now() - lastFrameEnd >= 3) {
     frame();
+    lastFrameEnd = performance.now();
     return;
   }
   frameQueued = true;
   requestAnimationFrame(() => {
-    lastFrameAt = performance.now();
     frame();
+    lastFrameEnd = performance.now();
   });
 }
 
 function handle(m: HostMessage) {
   switch (m.type) {
-    case 'snapshot':
+    case 'snapshot': {
+      const start = performance.now();
       views.clear();
+      lazy.disconnect();
+      deferredViews.clear();
       list.replaceChildren();
       provider = m.provider;
-      for (const msg of m.messages) addMessage(msg);
+      for (const [i, msg] of m.messages.entries()) addMessage(msg, undefined, i < m.messages.length - EAGER);
       markLast();
       setStreaming(m.streaming);
       renderProvider();
       follow.resume();
       jumpBtn.hidden = true;
       queueFrame();
+      // How long the first conversation took to render, and when it was on screen (a frame later):
+      // for DevTools and bench/ (a reload of a long chat).
+      if (!performance.getEntriesByName(SHOWN).length) {
+        performance.measure('askLlm.snapshotRender', { start });
+        requestAnimationFrame(() => setTimeout(() => performance.mark(SHOWN)));
+      }
       return;
+    }
     case 'messageAdded':
       addMessage(m.message);
       markLast();
@@ -375,8 +453,12 @@ function handle(m: HostMessage) {
       v.pendingText += m.text ?? '';
       v.pendingReasoning += m.reasoning ?? '';
       if (m.stats) {
-        v.msg.stats = m.stats; // shown by the ticker, not every frame
+        // Shown by the ticker, not every frame; but when the wait ends (the provider accepted, the
+        // first words came) at once, or the line would say "waiting" under the text for a tick.
+        const was = v.msg.stats;
+        v.msg.stats = m.stats;
         v.statsAt = performance.now();
+        if ((was?.provider === undefined) !== (m.stats.provider === undefined) || (was?.firstTokenMs === undefined) !== (m.stats.firstTokenMs === undefined)) renderSpeed(v);
       }
       queueFrame();
       return;
@@ -384,6 +466,7 @@ function handle(m: HostMessage) {
     case 'messageDone': {
       const v = views.get(m.id);
       if (!v) return;
+      render(v); // never deferred in practice (only older, finished answers are): its text must not be lost
       frame(); // the last deltas first, then the final state
       v.msg.status = m.status;
       v.msg.finishReason = m.finishReason;
@@ -404,6 +487,7 @@ function handle(m: HostMessage) {
       return;
     case 'messageReplaced': {
       const old = views.get(m.message.id);
+      if (old) forget(old);
       addMessage(m.message, old);
       markLast();
       if (m.message.status === 'streaming') setStreaming(true);
@@ -412,8 +496,11 @@ function handle(m: HostMessage) {
     }
     case 'messagesRemoved':
       for (const id of m.ids) {
-        views.get(id)?.el.remove();
+        const v = views.get(id);
+        if (!v) continue;
+        v.el.remove();
         views.delete(id);
+        forget(v);
       }
       markLast();
       renderEmpty();

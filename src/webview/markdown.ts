@@ -4,6 +4,7 @@
 // tail is re-rendered each frame. Markdown → HTML is render.ts (markdown-it, raw HTML off); every
 // piece of HTML then goes through DOMPurify.
 import DOMPurify from 'dompurify';
+import morphdom from 'morphdom';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
 import cpp from 'highlight.js/lib/languages/cpp';
@@ -43,9 +44,12 @@ const PURIFY = {
   ALLOW_ARIA_ATTR: false,
 };
 
-/** Sanitized HTML for `text`; `references` as for markdownToHtml (definitions known so far, receives `text`'s). */
-export function renderMarkdown(text: string, references?: References): string {
-  return DOMPurify.sanitize(markdownToHtml(text, references), PURIFY) as unknown as string;
+/**
+ * `html` (render.ts's) sanitized, as nodes: the sanitizer parses it into a DOM anyway, and handing
+ * that over saves serializing it and parsing it again for innerHTML on every frame.
+ */
+function sanitized(html: string): DocumentFragment {
+  return DOMPurify.sanitize(html, { ...PURIFY, RETURN_DOM_FRAGMENT: true });
 }
 
 function highlight(root: HTMLElement): void {
@@ -58,7 +62,8 @@ function highlight(root: HTMLElement): void {
 export class StreamingMarkdown {
   private readonly blocks: HTMLElement[] = [];
   private readonly tail: HTMLElement;
-  private readonly md = new IncrementalMarkdown(renderMarkdown);
+  // Unsanitized HTML here (compared to tell what changed); sanitized on its way into the DOM.
+  private readonly md = new IncrementalMarkdown(markdownToHtml);
 
   constructor(private readonly container: HTMLElement, private readonly onBlock?: (block: HTMLElement) => void) {
     this.tail = document.createElement('div');
@@ -77,7 +82,18 @@ export class StreamingMarkdown {
       this.blocks.push(block);
       this.fill(block, html);
     }
-    if (tail !== undefined) this.tail.innerHTML = tail;
+    if (tail !== undefined) this.morphTail(tail);
+  }
+
+  /**
+   * The tail changes by what arrived since the last frame: morphed into its new form, the elements
+   * it had stay (and keep their computed style and layout); mostly one text node grows. Setting
+   * innerHTML made every element of the tail new on every frame, styled and laid out from scratch.
+   */
+  private morphTail(html: string): void {
+    const next = document.createElement('div');
+    next.append(sanitized(html));
+    morphdom(this.tail, next, { childrenOnly: true });
   }
 
   append(delta: string): void {
@@ -93,7 +109,7 @@ export class StreamingMarkdown {
   }
 
   private fill(block: HTMLElement, html: string): void {
-    block.innerHTML = html;
+    block.replaceChildren(sanitized(html));
     highlight(block);
     this.onBlock?.(block);
   }

@@ -240,4 +240,60 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
     await load([{ id: 'c', role: 'assistant', text: '', reasoning: 'Still…', status: 'streaming', stats: stats({ reasoningMs: 7400 }) }], true);
     assert.equal(await page.locator('details.reasoning summary').innerText(), 'Reasoning… 7 s');
   });
+
+  it('the speed line stops saying "waiting" with the first words, not a tick later', async () => {
+    await load();
+    const speed = await page.evaluate(async (ms) => {
+      for (const m of ms) window.postMessage(m, '*');
+      await new Promise((r) => setTimeout(r, 0)); // the messages are handled, the 250 ms ticker has not run
+      return document.querySelector('.message.assistant .speed')?.textContent;
+    }, [
+      { type: 'messageAdded', message: { id: 'a', role: 'assistant', text: '', status: 'streaming' } },
+      { type: 'delta', id: 'a', text: 'First words', stats: stats({ firstTokenMs: 90, durationMs: 100, lastTokenMs: 100, tokensPerSecond: undefined }) },
+    ] as HostMessage[]);
+    assert.match(speed ?? '', /^\d+ ms$/, `the elapsed time, not a wait: ${speed}`);
+  });
+
+  it('a long conversation opens with its last messages rendered; older answers are text until they come near, then Markdown, and what the user reads does not move', async () => {
+    const messages: UiMessage[] = [];
+    for (let i = 0; i < 60; i++) {
+      messages.push({ id: `q${i}`, role: 'user', text: `question ${i}`, status: 'done' });
+      const para = `Answer ${i} has **bold** words and a list:\n\n- one\n- two\n\n`;
+      messages.push({ id: `a${i}`, role: 'assistant', text: `${para.repeat(1 + (i % 4))}\`\`\`ts\nconst n${i} = ${i};\n\`\`\`\n\nEnd ${i}.`, status: 'done', stats: stats() });
+    }
+    Object.assign(messages[1], { finishReason: 'length' }); // a cut answer keeps its note when rendered later
+    await load(messages);
+    const answer = (i: number) => page.locator(`[data-id="a${i}"] .content`);
+    assert.equal(await answer(59).locator('strong').count(), 4, 'the last answer is rendered');
+    assert.equal(await answer(59).locator('pre code').count(), 1);
+    assert.equal(await answer(0).locator('strong').count(), 0, 'an old one far above is not rendered yet');
+    assert.match(await answer(0).evaluate((el) => el.textContent ?? ''), /^Answer 0 has \*\*bold\*\* words/, '…but its text is there (screen readers, copying)');
+    assert.equal(await page.locator('#scroller').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight <= 1), true, 'at the bottom');
+
+    // The user scrolls up to the top, a step at a time: the message in view moves by the step, no more.
+    const inView = () => page.evaluate(() => {
+      const top = document.getElementById('scroller')!.getBoundingClientRect().top;
+      const el = [...document.querySelectorAll<HTMLElement>('#messages > article')].find((e) => e.getBoundingClientRect().bottom > top)!;
+      return { id: el.dataset.id!, top: el.getBoundingClientRect().top };
+    });
+    const topOf = (id: string) => page.evaluate((i) => document.querySelector(`[data-id="${i}"]`)!.getBoundingClientRect().top, id);
+    for (let step = 0; step < 400; step++) {
+      const seen = await inView();
+      const moved = await page.evaluate(() => {
+        const s = document.getElementById('scroller')!;
+        const from = s.scrollTop;
+        s.dispatchEvent(new WheelEvent('wheel', { deltaY: -300, bubbles: true }));
+        s.scrollTop = from - 300;
+        return from - s.scrollTop;
+      });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
+      assert.ok(Math.abs(await topOf(seen.id) - (seen.top + moved)) <= 1, `step ${step}: ${seen.id} moved by ${await topOf(seen.id) - seen.top} px, the scroll by ${moved}`);
+      if (moved === 0) break;
+    }
+    assert.equal(await page.locator('#scroller').evaluate((el) => el.scrollTop), 0, 'reached the top');
+    assert.equal(await answer(0).locator('strong').count(), 1, 'rendered on the way');
+    assert.equal(await page.locator('.content.deferred').count(), 0, 'every answer passed was rendered');
+    assert.equal(await answer(0).locator('.code-actions button').count(), 2, 'with its code buttons');
+    assert.deepEqual(await answer(0).evaluate((el) => [...el.children].slice(-2).map((c) => c.className)), ['md-tail', 'note'], 'the note still after the text');
+  });
 });

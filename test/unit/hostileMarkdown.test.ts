@@ -3,11 +3,14 @@
 // streamed in small pieces. The sanitizer and the DOM are tested in a real browser
 // (hostileBrowser.test.ts); here the first layer must already be safe on its own.
 import { strict as assert } from 'node:assert';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { isShownText } from '../../src/host/shownText';
 import { isLinkable, openableUrl } from '../../src/shared/links';
 import { IncrementalMarkdown } from '../../src/webview/incremental';
 import { markdownToHtml } from '../../src/webview/render';
 import { flat, hostileCorpus, streamPieces, type HostilePayload } from '../support/hostile';
+import { synthText } from '../support/synth';
 
 // What markdown-it makes with raw HTML off; the sanitizer's allowlist is this list too.
 const TAGS = new Set(['a', 'blockquote', 'br', 'code', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'li', 'ol', 'p', 'pre', 's',
@@ -132,6 +135,27 @@ describe('hostile output: what the renderer found and what changed', () => {
     // The image is a link to it, never an image: nothing is fetched.
     assert.match(defined.changed[0].html, /<a href="https:\/\/attacker.example\/l.png" class="image-link"[^>]*>\[image: logo\]<\/a>/);
     assert.doesNotMatch(md.html.join(''), /<img/);
+  });
+
+  it('a long answer streamed block by block keeps about its own size, not a copy of the answer so far per block', () => {
+    // V8's gc, for a heap figure without garbage (mocha runs without --expose-gc).
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const text = synthText(20_000);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const md = new IncrementalMarkdown();
+    let shown = '';
+    for (let at = 0; at < text.length; at += 400) {
+      shown += text.slice(at, at + 400); // grows as the view's text does, a piece at a time
+      md.update(shown);
+    }
+    md.update(shown, true);
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    assert.ok(md.html.length > 100, 'many blocks');
+    // Without detach: about 14 MB here (every block held the whole answer up to it).
+    assert.ok(grown < 20 * text.length, `held ${(grown / 1e6).toFixed(1)} MB for an answer of ${(text.length / 1e3).toFixed(0)} KB`);
   });
 
   it('a definition still in the growing tail applies to the tail but is not kept', () => {
