@@ -169,19 +169,26 @@ export class DocumentWriter implements vscode.Disposable {
     });
   }
 
-  /** The pieces waiting now, one per range, as edits against the current document. */
-  private takeParts(): Part[] {
+  /**
+   * The pieces waiting now, one per range, as edits against the current document. A piece that
+   * ends in the first half of a surrogate pair (an emoji cut between two deltas) keeps that half
+   * until the second comes, unless `all`: the editor moves an edit placed right after a lone high
+   * surrogate to before it, so the rest of the emoji and everything after it landed in front of it.
+   */
+  private takeParts(all = false): Part[] {
     const parts: Part[] = [];
     for (const range of this.ranges) {
       // A prefix goes in first: at the same offset as the range's end (an empty range), the
       // builder's order is the document's order.
       if (range.pendingPrefix) parts.push({ range, text: range.pendingPrefix, replace: false, prefix: true, offset: range.span.start, length: 0 });
       range.pendingPrefix = '';
-      if (!range.pending) continue;
+      const held = !all && isHighSurrogate(range.pending.charCodeAt(range.pending.length - 1)) ? 1 : 0;
+      const text = range.pending.slice(0, range.pending.length - held);
+      if (!text) continue;
       const replace = range.replacePending;
       const { start, end } = range.span;
-      parts.push({ range, text: range.pending, replace, offset: replace ? start : end, length: replace ? end - start : 0 });
-      range.pending = '';
+      parts.push({ range, text, replace, offset: replace ? start : end, length: replace ? end - start : 0 });
+      range.pending = range.pending.slice(text.length);
     }
     return parts;
   }
@@ -239,6 +246,7 @@ export class DocumentWriter implements vscode.Disposable {
       const editor = this.liveEditor();
       if (!editor) return; // wait for the document to be visible again (or for settle())
       const parts = this.takeParts();
+      if (!parts.length) return; // only half an emoji waits: the next piece (or settle()) brings it
       const doc = this.document;
       const last = parts[parts.length - 1];
       const followEnd = editor.visibleRanges.some((r) => r.contains(doc.positionAt(last.offset + last.length)));
@@ -282,7 +290,7 @@ export class DocumentWriter implements vscode.Disposable {
   }
 
   private async applyWithWorkspaceEdit(): Promise<void> {
-    const parts = this.takeParts();
+    const parts = this.takeParts(true);
     const edit = new vscode.WorkspaceEdit();
     const doc = this.document;
     for (const p of parts) edit.replace(doc.uri, new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length)), p.text);
@@ -323,6 +331,8 @@ export class DocumentWriter implements vscode.Disposable {
     this.decorate();
   }
 }
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** The change event of our own edit: one change per part, at its place, with its text. */
 function matchOwn(parts: Part[], changes: readonly vscode.TextDocumentContentChangeEvent[]): Array<Part & { stored: number }> | undefined {

@@ -77,6 +77,26 @@ describe('document ranges (one sink for insert, replace and append)', function (
     }
   });
 
+  it('an emoji cut between two pieces (a lone high surrogate at the end of one) lands whole, in order', async () => {
+    const editor = await openDoc('head\ntail');
+    const doc = editor.document;
+    const writer = quietWriter(editor);
+    const range = writer.range({ start: 5, end: 5 });
+    try {
+      range.write({ text: 'x \ud83c', reasoning: '' });
+      for (let i = 0; i < 200 && !doc.getText().includes('x '); i++) await sleep(10);
+      await sleep(50); // what the writer would write now is in (the editor moves an edit after a lone high surrogate before it)
+      range.write({ text: '\udf0f y ', reasoning: '' });
+      range.write({ text: 'z \ud83c', reasoning: '' });
+      range.write({ text: '\udf0f', reasoning: '' });
+      await range.finish();
+      assert.equal(doc.getText(), 'head\nx 🌏 y z 🌏tail');
+      assert.equal(range.written, 'x 🌏 y z 🌏'.length);
+    } finally {
+      writer.dispose();
+    }
+  });
+
   it('the user types before, between and after the ranges while they stream: nothing is overwritten', async () => {
     const editor = await openDoc('A\nB\nC');
     const doc = editor.document;
