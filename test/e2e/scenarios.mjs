@@ -17,10 +17,13 @@ async function palette(page, title) {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   const deadline = Date.now() + T;
   for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ timeout: T });
-    await input.fill(`>${title}`);
+    // F1 pressed while a webview has focus reaches the workbench through the webview's key
+    // forwarding, and on a busy machine that can be lost: the palette stays closed and its hidden
+    // input never becomes fillable. Every step is in the retry, with a short wait.
     try {
+      await page.keyboard.press('F1');
+      await input.waitFor({ timeout: 5000 });
+      await input.fill(`>${title}`, { timeout: 5000 });
       await row.waitFor({ timeout: 3000 });
       break;
     } catch (err) {
@@ -42,7 +45,9 @@ async function quickInput(page, text, pick) {
 }
 
 /** The newest message in the chat, once it has `status`. */
-const lastMessage = (chat, status) => chat.locator(`#messages > article:last-child${status ? `[data-status="${status}"]` : ''}`);
+// The answer at the end of the conversation. Not any last article: right after Enter the question
+// (status done) is the last one until the answer's own message arrives a moment later.
+const lastMessage = (chat, status) => chat.locator(`#messages > article.assistant:last-child${status ? `[data-status="${status}"]` : ''}`);
 
 async function serverLog(ctx) {
   return (await fetch(`${ctx.fixtures.url}/_log`)).json();
@@ -576,6 +581,9 @@ export const scenarios = [
       assert.match(await error.locator('.error-message').innerText(), /^未为“DeepSeek”（配置“deepseek”）设置 API 密钥，因此未发送任何内容。/);
       assert.equal((await error.locator('[data-action="setApiKey"]').innerText()).trim(), '设置 API 密钥…');
       await ctx.shot('zh-3-chat-error', page);
+    } catch (err) {
+      await ctx.shot('FAILED-zh', page).catch(() => undefined); // this workbench, not the English one
+      throw err;
     } finally {
       await context.close();
       server.stop();
