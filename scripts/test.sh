@@ -9,6 +9,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund || exit 1
+# Chromium (the unit layer's browser tests use it too, not only e2e) and the offline VS Code, before any layer.
+if ! bash scripts/ensure-code-server.sh >/dev/null; then
+  echo "!!! cannot install Chromium or the offline VS Code: no layer ran"
+  echo "total: 0 passed, 1 failed"
+  exit 1
+fi
 if ! node esbuild.js --tests; then
   echo "!!! build FAILED: no layer ran"
   echo "total: 0 passed, 1 failed"
