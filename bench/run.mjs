@@ -18,6 +18,13 @@ const RELAY_ONLY = process.env.ASKLLM_BENCH_ONLY === 'relay';
 // ASKLLM_BENCH_ONLY=selections only eight selections rewritten at once against a single one.
 const HOP_ONLY = process.env.ASKLLM_BENCH_ONLY === 'hop';
 const SELECTIONS_ONLY = process.env.ASKLLM_BENCH_ONLY === 'selections';
+// ASKLLM_BENCH_ONLY=reload: a conversation of 200 question–answer pairs (500 tokens each), made
+// through the chat, opened after a window reload against an empty chat (interleaved), and scrolled.
+const RELOAD_ONLY = process.env.ASKLLM_BENCH_ONLY === 'reload';
+// ASKLLM_BENCH_ONLY=heap: the page's JS heap (after a forced GC) before and after a 50,000-token
+// answer, ours and the floor's, interleaved.
+const HEAP_ONLY = process.env.ASKLLM_BENCH_ONLY === 'heap';
+const ONLY = RELAY_ONLY || HOP_ONLY || SELECTIONS_ONLY || RELOAD_ONLY || HEAP_ONLY;
 const EXTENSION = path.resolve(process.env.ASKLLM_BENCH_EXTENSION ?? root);
 const VARIANTS = RELAY_ONLY ? ['ours', 'floor'] : ['ours', 'floor', 'naive'];
 // ASKLLM_BENCH_RATES=2000 and ASKLLM_BENCH_SURFACES=webview|editor narrow a relay run (for a bisect).
@@ -28,7 +35,7 @@ const RENDER_LENGTHS = QUICK ? [2000, 5000] : [10000, 50000];
 const NAIVE_MAX_TOKENS = { webview: QUICK ? 2000 : 10000, editor: QUICK ? 500 : 2000 };
 const MARK_EVERY = 10;
 const T = Number(process.env.ASKLLM_BENCH_TIMEOUT_MS ?? 180_000);
-const step = (m) => process.env.ASKLLM_BENCH_DEBUG && console.log(`[bench] ${m}`);
+const step = (m) => process.env.ASKLLM_BENCH_DEBUG && console.log(`[bench] ${new Date().toISOString().slice(11, 23)} ${m}`);
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,8 +71,10 @@ async function palette(title) {
       await input.waitFor({ timeout: T });
       await input.fill(`>${title}`, { timeout: 10_000 });
       await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor({ timeout: attempt < 4 ? 5000 : T });
+      const at = now();
       await input.press('Enter');
-      return;
+      step(`palette: ran ${title}`);
+      return at;
     } catch (err) {
       await page.keyboard.press('Escape');
       if (attempt >= 4) {
@@ -164,7 +173,7 @@ async function useProvider(tokens, rate, route = 'bsynth') {
 }
 
 await palette('Ask LLM: Open Chat');
-const chat = await findFrame('!!document.querySelector("#prompt")');
+let chat = await findFrame('!!document.querySelector("#prompt")');
 await instrument(chat);
 // In code-server, webviews are same-origin iframes: they share the workbench renderer's main
 // thread, so busy time is measured for that whole thread (the one the user waits on).
@@ -214,6 +223,15 @@ async function runWebview(variant, tokens, rate) {
     await palette('Ask LLM Bench: profile the extension host');
     await waitReport((r) => r && r.profiled === true, 'host profile started');
   }
+  // ASKLLM_BENCH_WS=1: the workbench's WebSocket frames during the run (the extension host's traffic).
+  const ws = { in: 0, inBytes: 0, out: 0, outBytes: 0 };
+  const onIn = (e) => { ws.in++; ws.inBytes += e.response.payloadData.length; };
+  const onOut = (e) => { ws.out++; ws.outBytes += e.response.payloadData.length; };
+  if (process.env.ASKLLM_BENCH_WS) {
+    await pageCdp.send('Network.enable');
+    pageCdp.on('Network.webSocketFrameReceived', onIn);
+    pageCdp.on('Network.webSocketFrameSent', onOut);
+  }
   const t0 = now();
   if (variant === 'ours') {
     await chat.locator('#prompt').fill(`bench ${label}`);
@@ -238,6 +256,11 @@ async function runWebview(variant, tokens, rate) {
     await palette('Ask LLM Bench: profile the extension host');
     await waitReport((r) => r && r.profiled === false, 'host profile written');
   }
+  if (process.env.ASKLLM_BENCH_WS) {
+    pageCdp.off('Network.webSocketFrameReceived', onIn);
+    pageCdp.off('Network.webSocketFrameSent', onOut);
+    console.log(`[bench] websocket during ${variant}: ${ws.in} frames in (${(ws.inBytes / 1024).toFixed(0)} KB as sent by CDP), ${ws.out} out (${(ws.outBytes / 1024).toFixed(0)} KB)`);
+  }
   const seen = await frame.evaluate(() => window.__bench);
   const written = await serverMarks();
   const cpuAfter = await probeReport();
@@ -260,6 +283,8 @@ async function runWebview(variant, tokens, rate) {
     commandToRequestMs: variant === 'ours' ? req.receivedAt - t0 : null,
     firstByteToVisibleMs: seen.marks['0'] !== undefined ? seen.marks['0'] - written['0'] : null,
     wallMs: doneAt - t0,
+    // Per marker: [when the server wrote it, since the first; its latency] (where a stall falls).
+    series: Object.keys(written).filter((m) => seen.marks[m] !== undefined).map((m) => [Math.round(written[m] - written['0']), Math.round(seen.marks[m] - written[m])]),
   };
   if (variant !== 'ours') await waitReport((r) => r && r.done, 'probe run done');
   results.runs.push(run);
@@ -382,10 +407,148 @@ async function selectionRuns(reps = 3, tokens = 1000, rate = 500) {
   results.selections = out;
 }
 
+/**
+ * A long conversation after a window reload. Seeds `pairs` question–answer pairs of `tokens` each
+ * through the chat (a fast synthetic provider), then, `reps` times interleaved, reloads the window
+ * with an empty chat open and with the long one open. For each: from the reload command to the
+ * conversation in the view (wall), and from the view's own document start to it (the view's part).
+ * Then scrolls the long one from top to bottom, one step a frame, and counts frames.
+ */
+async function reloadRuns(reps = Number(process.env.ASKLLM_BENCH_REPS ?? 3), pairs = 200, tokens = 500) {
+  const label = `bench-${++scenarioId}`;
+  await writeSettings({
+    'askLlm.providers': [{ id: label, label, kind: 'openai', model: `synth-${tokens}`, baseUrl: `${fixtures.url}/synth/${tokens}/100000/v1` }],
+    'askLlm.activeProvider': label,
+  });
+  await chat.locator('#provider', { hasText: label }).waitFor({ timeout: T });
+  const newChat = async () => {
+    await palette('Ask LLM: New Chat');
+    await chat.waitForFunction(() => !document.querySelector('#messages > article'), undefined, { timeout: T });
+  };
+  await newChat();
+  const seeded = now();
+  for (let i = 0; i < pairs; i++) {
+    await chat.locator('#prompt').fill(`pair ${i}`);
+    await chat.locator('#prompt').press('Enter');
+    await chat.waitForFunction((n) => {
+      const a = document.querySelectorAll('#messages > article.assistant');
+      return a.length === n && a[n - 1].dataset.status !== 'streaming';
+    }, i + 1, { timeout: T, polling: 20 }).catch(async (err) => {
+      const state = await chat.evaluate(() => [...document.querySelectorAll('#messages > article')].slice(-4).map((a) => `${a.className} ${a.dataset.status} ${a.textContent.slice(0, 80)}`));
+      await page.screenshot({ path: path.join(root, '.cache/bench-failure.png') });
+      throw new Error(`seeding pair ${i}: ${err.message}\n${state.join('\n')}`);
+    });
+  }
+  console.log(`[bench] seeded ${pairs} pairs of ${tokens} tokens through the chat in ${((now() - seeded) / 1000).toFixed(1)} s`);
+  const bigTitle = 'pair 0';
+  const out = { empty: [], long: [], scroll: [] };
+  const ready = {
+    empty: `!!document.querySelector('#empty p') && !document.querySelector('#messages > article')`,
+    long: `document.querySelectorAll('#messages > article').length === ${2 * pairs} && document.querySelector('#messages > article:last-child')?.dataset.status === 'done'`,
+  };
+  const reload = async (kind) => {
+    // From the Enter that runs the command (the palette may take a few tries to open).
+    const [, t0] = await Promise.all([page.waitForEvent('load', { timeout: T }), palette('Developer: Reload Window')]);
+    const frame = await findFrame(ready[kind]);
+    // The view marks when its first snapshot is on screen (askLlm.snapshotShown, a frame after it is rendered).
+    const wallMs = now() - t0;
+    const view = await frame.evaluate(async () => {
+      for (let i = 0; i < 100 && !performance.getEntriesByName('askLlm.snapshotShown').length; i++) await new Promise((r) => setTimeout(r, 20));
+      return {
+        shownMs: performance.getEntriesByName('askLlm.snapshotShown')[0]?.startTime ?? NaN,
+        renderMs: performance.getEntriesByName('askLlm.snapshotRender')[0]?.duration ?? NaN,
+        arrivedMs: performance.getEntriesByName('askLlm.snapshotRender')[0]?.startTime ?? NaN,
+        origin: performance.timeOrigin,
+      };
+    });
+    const viewMs = view.shownMs;
+    out[kind].push({ wallMs, viewMs, arrivedMs: view.arrivedMs, renderMs: view.renderMs, viewStartMs: view.origin - t0 });
+    console.log(`[bench] reload with the ${kind.padEnd(5)} chat open: ${wallMs.toFixed(0)} ms from the command (the view's document started at ${(view.origin - t0).toFixed(0)}); on screen ${viewMs.toFixed(0)} ms from the view's start; the snapshot arrived at ${view.arrivedMs.toFixed(0)} ms and took ${view.renderMs.toFixed(0)} ms to render`);
+    return frame;
+  };
+  for (let i = 0; i < reps; i++) {
+    await newChat();
+    await reload('empty');
+    // The long conversation back on show, from the history list.
+    chat = await findFrame('!!document.querySelector("#prompt")');
+    await chat.locator('#history-toggle').click();
+    await chat.locator('#history .chat-open', { hasText: bigTitle }).first().click();
+    await chat.waitForFunction((n) => document.querySelectorAll('#messages > article').length === n, 2 * pairs, { timeout: T });
+    chat = await reload('long');
+    const frames = await chat.evaluate(async () => {
+      const s = document.getElementById('scroller');
+      // As the user would: a wheel up (which stops following), then down, a step a frame.
+      s.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, bubbles: true }));
+      s.scrollTop = 0;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const times = [];
+      await new Promise((resolve) => {
+        const step = (t) => {
+          times.push(t);
+          if (s.scrollTop + s.clientHeight >= s.scrollHeight - 1) return resolve();
+          s.dispatchEvent(new WheelEvent('wheel', { deltaY: 100, bubbles: true }));
+          s.scrollTop += 100; // about a wheel notch a frame
+          requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      });
+      return times;
+    });
+    const gaps = frames.slice(1).map((t, j) => t - frames[j]);
+    // The slowest second: the fewest frames in any 1-second window of the scroll.
+    let worstFps = Infinity;
+    for (let a = 0, b = 0; a < frames.length; a++) {
+      while (b < frames.length && frames[b] - frames[a] <= 1000) b++;
+      if (frames[frames.length - 1] - frames[a] >= 1000) worstFps = Math.min(worstFps, b - a - 1);
+    }
+    const run = { frames: frames.length, fps: (frames.length - 1) / ((frames[frames.length - 1] - frames[0]) / 1000), worstSecondFps: Number.isFinite(worstFps) ? worstFps : null, gap: stats(gaps), over33: gaps.filter((g) => g > 33.4).length };
+    out.scroll.push(run);
+    console.log(`[bench] scroll the long chat: ${run.frames} frames, ${run.fps.toFixed(1)} fps (slowest second ${run.worstSecondFps ?? '–'} fps), frame gap p50 ${run.gap.p50.toFixed(1)} p95 ${run.gap.p95.toFixed(1)} ms, ${run.over33} gaps over 33 ms`);
+  }
+  const med = (xs) => pct(xs, 50);
+  const ratio = out.long.map((l, i) => l.viewMs / out.empty[i].viewMs);
+  results.reload = { pairs, tokens, reps, ...out };
+  console.log(`[bench] long/empty, from the view's start: median ${med(ratio).toFixed(2)}× [${Math.min(...ratio).toFixed(2)}–${Math.max(...ratio).toFixed(2)}]; from the command: ${med(out.long.map((l, i) => l.wallMs / out.empty[i].wallMs)).toFixed(2)}×`);
+}
+
+/**
+ * Memory an answer costs the page: the JS heap after a forced GC, before and after one answer of
+ * `tokens`, ours (in a new chat) and the floor's (reset), interleaved. Webviews share the
+ * workbench's renderer and heap in code-server, so the whole page is measured, and the growth
+ * is what the answer holds.
+ */
+async function heapRuns(reps = 3, tokens = 50000, rate = 5000) {
+  await pageCdp.send('HeapProfiler.enable');
+  const heapMB = async () => {
+    for (let i = 0; i < 2; i++) {
+      await pageCdp.send('HeapProfiler.collectGarbage');
+      await sleep(300);
+    }
+    return (await frameMetrics(pageCdp)).JSHeapUsedSize / 1e6;
+  };
+  const out = { ours: [], floor: [] };
+  for (let i = 0; i < reps; i++) {
+    for (const variant of ['ours', 'floor']) {
+      if (variant === 'ours') await palette('Ask LLM: New Chat');
+      const before = await heapMB();
+      await runWebview(variant, tokens, rate);
+      const after = await heapMB();
+      out[variant].push({ beforeMB: before, afterMB: after, growthMB: after - before });
+      console.log(`[bench] heap ${variant.padEnd(5)} ${tokens} tokens: ${before.toFixed(1)} → ${after.toFixed(1)} MB (+${(after - before).toFixed(1)})`);
+    }
+  }
+  const ratio = (k) => out.ours.map((o, i) => o[k] / out.floor[i][k]);
+  const show = (xs) => `${pct(xs, 50).toFixed(2)}× [${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}]`;
+  results.heap = { tokens, rate, reps, ...out };
+  console.log(`[bench] heap after the answer, ours/floor: ${show(ratio('afterMB'))}; growth ours/floor: ${show(ratio('growthMB'))}`);
+}
+
 try {
+  if (HEAP_ONLY) await heapRuns();
+  if (RELOAD_ONLY) await reloadRuns();
   if (HOP_ONLY) await hopRuns();
   if (SELECTIONS_ONLY) await selectionRuns();
-  for (const rate of SURFACES.includes('webview') && !HOP_ONLY && !SELECTIONS_ONLY ? RATES : []) {
+  for (const rate of SURFACES.includes('webview') && (RELAY_ONLY || !ONLY) ? RATES : []) {
     for (const variant of VARIANTS) {
       await runWebview(variant, Math.min(LATENCY_TOKENS[rate], variant === 'naive' ? NAIVE_MAX_TOKENS.webview : Infinity), rate);
     }
@@ -393,7 +556,7 @@ try {
   for (const rate of RELAY_ONLY && SURFACES.includes('editor') ? RATES : []) {
     for (const variant of VARIANTS) await runEditor(variant, LATENCY_TOKENS[rate], rate);
   }
-  if (!RELAY_ONLY && !HOP_ONLY && !SELECTIONS_ONLY) await restOfSuite();
+  if (!ONLY) await restOfSuite();
 } finally {
   await browser.close();
   server.stop();
@@ -401,7 +564,7 @@ try {
   fs.rmSync(workspace, { recursive: true, force: true });
 }
 
-if (RELAY_ONLY || HOP_ONLY || SELECTIONS_ONLY) {
+if (ONLY) {
   const out = process.env.ASKLLM_BENCH_OUT ?? path.join(root, '.cache/bench-relay.json');
   fs.writeFileSync(out, JSON.stringify(results, null, 2));
   console.log(`[bench] relay only: wrote ${out}`);
