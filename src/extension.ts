@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { createApi, resolveProfile, type AskLlmApi } from './api';
-import { hintFor } from './core/errors';
+import { hintFor, safeOrigin } from './core/errors';
 import { FlightRecorder } from './core/flightRecorder';
 import { setTranslator } from './core/l10n';
-import { labelOf } from './core/profiles';
+import { baseUrlOf, labelOf } from './core/profiles';
 import { Review } from './host/review';
 import { AskCommand, askResult, type AskResult } from './host/askCommand';
 import type { ChatDeps } from './host/chatDeps';
@@ -17,6 +17,8 @@ import { StatusBar } from './host/statusBar';
 import { VscodeLmAdapter } from './host/vscodeLm';
 import { registerVscodeIntegration } from './host/vscodeIntegration';
 import { registerAdapter } from './providers';
+import { preconnect } from './providers/network';
+import type { ProviderProfile } from './core/types';
 import type { UiProvider } from './shared/protocol';
 
 /** Builds the objects, registers them, returns the public API. Nothing else. */
@@ -55,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
   };
   showProvider();
 
+  /** Opens the connection to a provider while the user types the question (providers/network.ts). */
+  const warm = (p: ProviderProfile) => void preconnect(p).then((sent) => sent && log.debug(`warm-up: ${safeOrigin(baseUrlOf(p))} (${p.id})`));
   const chatDeps: ChatDeps = {
     streamEvents: (messages, opts) => api.streamEvents(messages, opts),
     profile: (id) => (id ? resolveProfile(config, id) : undefined) ?? resolveProfile(config),
@@ -63,11 +67,15 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
     hintFor: (error) => hintFor(error, uiProvider()?.label),
     log,
     setBusy: (source, busy) => status.setBusy(source, busy),
+    warm: () => {
+      const p = resolveProfile(config);
+      if (p) warm(p);
+    },
   };
   const chat = new ChatViewProvider(context, chatDeps);
   const review = new Review();
   const ask = new AskCommand({
-    api, config, log, status, review,
+    api, config, log, status, review, warm,
     askInChat: async (prompt) => {
       await chat.reveal();
       return askResult(await chat.ask(prompt));

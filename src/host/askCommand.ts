@@ -37,6 +37,8 @@ export interface AskDeps {
   status: StatusBar;
   review: Review;
   askInChat(prompt: string): Promise<AskResult>;
+  /** Opens the connection to the provider while the user types the question. */
+  warm(profile: ProviderProfile): void;
 }
 
 function parseArgs(raw: unknown): AskArgs | undefined {
@@ -167,6 +169,7 @@ export class AskCommand implements vscode.Disposable {
 
     let prompt = args?.prompt;
     if (interactive) {
+      this.deps.warm(profile);
       prompt = await vscode.window.showInputBox({
         title: 'Ask LLM',
         prompt: vscode.window.activeTextEditor
@@ -207,6 +210,7 @@ export class AskCommand implements vscode.Disposable {
     const profile = resolveProfile(this.deps.config);
     if (!profile) return this.run({ prompt: '', target: 'selection' });
     const n = editor.selections.length;
+    this.deps.warm(profile);
     const prompt = await vscode.window.showInputBox({
       title: vscode.l10n.t('Ask LLM: Rewrite Selection'),
       prompt: n === 1

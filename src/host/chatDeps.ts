@@ -17,6 +17,8 @@ export interface ChatDeps {
   /** A sentence telling the user what to do about an error (set the key, check the URL…). */
   hintFor(error: LlmErrorInfo): string | undefined;
   log: vscode.LogOutputChannel;
+  /** Opens the connection to the active provider ahead of a question (network.ts, `preconnect`). */
+  warm(): void;
   /** Streaming state for the status bar and the `askLlm.streaming` context key. */
   setBusy(source: 'chat', busy: boolean): void;
 }

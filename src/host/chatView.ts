@@ -278,7 +278,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async handle(m: WebviewMessage): Promise<void> {
     switch (m.type) {
-      case 'ready': return this.snapshot();
+      case 'ready':
+        this.deps.warm();
+        return this.snapshot();
+      case 'typing': return this.deps.warm();
       case 'send': if (m.text.trim()) await this.send(m.text, m.attachments, m.atCursor); return;
       case 'editLast': if (m.text.trim()) await this.editLast(m.text, m.attachments, m.atCursor); return;
       case 'stop': this.stop(); return;

@@ -9,7 +9,7 @@ import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { LlmError, networkSettingsError, proxyFailure } from '../core/errors';
 import { l10n } from '../core/l10n';
-import { hasNetworkSettings, proxyFor, withoutPassword } from '../core/profiles';
+import { baseUrlOf, hasNetworkSettings, isLocalUrl, proxyFor, withoutPassword } from '../core/profiles';
 import type { ProviderProfile } from '../core/types';
 
 type Undici = typeof import('undici');
@@ -94,4 +94,47 @@ function dispatcherFor(u: Undici, proxy: string | undefined, tlsOptions: TlsOpti
     void old.close().catch(() => undefined); // lets requests under way finish
   }
   return d;
+}
+
+/** At most one warm-up per origin in this time: a connection left idle stays open about 4 s (undici's keep-alive). */
+export const WARM_EVERY_MS = 3000;
+const warmedAt = new Map<string, number>();
+
+/**
+ * Opens the connection the next request to `profile` will use (the DNS lookup, TCP and TLS
+ * handshakes, a proxy's tunnel: 100 ms to a second to a provider across the world) while the user
+ * is still typing, so that Enter finds it open. An OPTIONS request to the provider's origin, through the same
+ * route and fetch as its requests, with no key, no path and no body; what it answers is ignored.
+ * Only for a provider across the network: on this machine or the local network there is nothing to
+ * gain (and a local server need not see it). Resolves true when a warm-up went out.
+ */
+export async function preconnect(profile: ProviderProfile, base: typeof fetch = fetch): Promise<boolean> {
+  const url = baseUrlOf(profile);
+  if (!/^https?:\/\//i.test(url) || isLocalUrl(url)) return false;
+  return warm(new URL(url).origin, networkFetch(profile, base));
+}
+
+/** The warm-up itself, for any origin (`preconnect` says which deserve one). */
+export async function warm(origin: string, fetcher: typeof fetch, now = Date.now()): Promise<boolean> {
+  const last = warmedAt.get(origin);
+  if (last !== undefined && now - last < WARM_EVERY_MS) return false;
+  warmedAt.set(origin, now);
+  try {
+    // OPTIONS, not HEAD: undici closes the connection after a HEAD (for servers that send a body
+    // anyway). The body is read to its end (a few bytes; 64 KB at most), or the connection would go with it.
+    const res = await fetcher(`${origin}/`, { method: 'OPTIONS', redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    const reader = res.body?.getReader();
+    for (let size = 0; reader;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > 65_536) {
+        await reader.cancel();
+        break;
+      }
+    }
+  } catch {
+    // Unreachable now: the request itself will say so, in words.
+  }
+  return true;
 }

@@ -110,6 +110,8 @@ export type HostMessage =
 /** Webview → host. */
 export type WebviewMessage =
   | { type: 'ready' }
+  /** The user is typing a question (posted at most every few seconds): the host opens the connection it will need. */
+  | { type: 'typing' }
   | { type: 'send'; text: string; attachments?: UiAttachment[]; atCursor?: boolean }
   /** The last question, edited: it and everything after it are replaced by this one and its answer. */
   | { type: 'editLast'; text: string; attachments?: UiAttachment[]; atCursor?: boolean }
@@ -177,7 +179,7 @@ const uiChat = shaped<UiChat>({ id: str, title: str, updatedAt: nonNegative, cou
 const uiProvider = shaped<UiProvider>({ id: str, label: str, model: str, kind: str, isDemo: bool });
 
 const WEBVIEW: Table<WebviewMessage> = {
-  ready: {}, stop: {}, newChat: {}, selectProvider: {}, retry: {},
+  ready: {}, typing: {}, stop: {}, newChat: {}, selectProvider: {}, retry: {},
   setApiKey: { profileId: optional(str) },
   send: { text: str, attachments: optional(attachments), atCursor: optional(bool) },
   editLast: { text: str, attachments: optional(attachments), atCursor: optional(bool) },

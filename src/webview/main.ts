@@ -611,9 +611,16 @@ prompt.addEventListener('keydown', (e) => {
     default: return assertNever(action);
   }
 });
+let typingPostedAt = -Infinity;
 prompt.addEventListener('input', () => {
   autosize();
   saveDraft();
+  // The host opens the connection to the provider while the user types (at most every 2.5 s: a
+  // connection left idle closes after about 4 s), so that Enter finds it open.
+  if (performance.now() - typingPostedAt > 2500) {
+    typingPostedAt = performance.now();
+    send({ type: 'typing' });
+  }
 });
 atCursorBox.addEventListener('change', saveDraft);
 scroller.addEventListener('scroll', () => {

@@ -111,6 +111,7 @@ describe('reliability in the real extension host', function () {
         hintFor: () => undefined,
         log: quietLog,
         setBusy: () => undefined,
+        warm: () => undefined,
       };
     };
     // The chat keeps its history in files under the storage folder (host/fileStore.ts).
@@ -159,6 +160,17 @@ describe('reliability in the real extension host', function () {
     before(async () => {
       profile = { id: 'reload', kind: 'openai', model: 'm', baseUrl: `${server()}/cont/12/v1`, apiKeyEnv: 'ASKLLM_TEST_KEY', continuation: 'native' };
       await useProfiles([profile]);
+    });
+
+    it('the view opening and the user typing each ask for the connection to be opened ahead (no question sent)', async () => {
+      let warmed = 0;
+      const view = new ChatViewProvider(contextWith(storageDir()), { ...(await deps()), warm: () => { warmed++; } });
+      await view.testHook({ type: 'ready' });
+      const state = await view.testHook({ type: 'typing' });
+      assert.equal(warmed, 2);
+      assert.equal(state.messages.length, 0);
+      assert.equal(state.streaming, false);
+      view.dispose();
     });
 
     it('a reload (the extension is deactivated): the next session shows the partial answer interrupted, and Continue finishes it', async () => {

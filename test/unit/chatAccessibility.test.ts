@@ -241,6 +241,16 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
     assert.equal(await page.locator('details.reasoning summary').innerText(), 'Reasoning… 7 s');
   });
 
+  it('typing a question tells the host once every few seconds (it opens the connection meanwhile), not on every key', async () => {
+    await load();
+    await page.locator('#prompt').pressSequentially('Why is the sky blue?');
+    const typing = (await posted()).filter((m) => m.type === 'typing').length;
+    assert.equal(typing, 1, 'one for the whole burst of keys');
+    await page.waitForTimeout(2700);
+    await page.locator('#prompt').pressSequentially('!');
+    assert.equal((await posted()).filter((m) => m.type === 'typing').length, 2, 'again once the connection could have closed');
+  });
+
   it('the speed line stops saying "waiting" with the first words, not a tick later', async () => {
     await load();
     const speed = await page.evaluate(async (ms) => {

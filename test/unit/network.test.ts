@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { createApi } from '../../src/api';
 import { hasNetworkSettings, parseProfiles, proxyFor, withNetworkDefaults } from '../../src/core/profiles';
+import { preconnect } from '../../src/providers/network';
 import type { LlmEvent, ProviderProfile } from '../../src/core/types';
 import { collect, type Collected } from '../support/collect';
 import { startCountingProxy, type CountingProxy } from '../support/countingProxy';
@@ -151,6 +152,37 @@ describe('network settings per profile', () => {
       assert.equal(got.text, expectedText(kind), JSON.stringify(got.terminal));
       assert.ok(tunnel.seen.includes(`CONNECT ${ONLY_THE_PROXY_KNOWS}:${front.port}`), tunnel.seen.join(', '));
     }));
+
+    it('a warm-up while the user types opens the connection (here a proxy tunnel and TLS) that the question then uses: one CONNECT, no key sent early', async () => {
+      const own = await startCountingProxy(front.url); // a route of its own: no tunnel left open by another test
+      try {
+        const profile = { ...KIND_CASES.openai.profile(`https://${ONLY_THE_PROXY_KNOWS}:${front.port}`, 'warm'), proxy: own.url, caFile: caFile() };
+        const tunnels = () => own.seen.filter((s) => s === `CONNECT ${ONLY_THE_PROXY_KNOWS}:${front.port}`).length;
+        const before = { tunnels: tunnels(), requests: server.requests.length };
+        assert.equal(await preconnect(profile), true);
+        assert.equal(tunnels() - before.tunnels, 1, 'the tunnel is open');
+        const head = server.requests.slice(before.requests);
+        assert.deepEqual(head.map((r) => `${r.method} ${r.url}`), ['OPTIONS /']);
+        assert.equal(head[0].headers.authorization, undefined, 'no key goes with it');
+        assert.equal(await preconnect(profile), false, 'again at once: nothing more (one per few seconds)');
+        // The user types on: undici puts the connection back in its pool a moment after the response
+        // is read, and a request sent in that very moment would open another.
+        await new Promise((r) => setTimeout(r, 50));
+
+        const got = await collect(apiOver([profile]).streamEvents('hi'));
+        assert.equal(got.text, expectedText('openai'), JSON.stringify(got.terminal));
+        assert.equal(tunnels() - before.tunnels, 1, `the question went through the warm connection, no second tunnel: ${own.seen.join(', ')}`);
+      } finally {
+        await own.close();
+      }
+    });
+
+    it('no warm-up for a provider on this machine or the local network, nor for one with no URL (VS Code language models)', async () => {
+      const before = server.requests.length;
+      assert.equal(await preconnect(KIND_CASES.openai.profile(server.url, 'local')), false);
+      assert.equal(await preconnect({ id: 'lm', kind: 'vscode-lm', model: 'copilot-gpt-4o' }), false);
+      assert.equal(server.requests.length, before);
+    });
 
     it('a caFile that cannot be read: an error naming the file and the profile, and nothing is sent', async () => {
       const before = server.requests.length;
