@@ -103,22 +103,26 @@ const warmedAt = new Map<string, number>();
 /**
  * Opens the connection the next request to `profile` will use (the DNS lookup, TCP and TLS
  * handshakes, a proxy's tunnel: 100 ms to a second to a provider across the world) while the user
- * is still typing, so that Enter finds it open. An OPTIONS request to the provider's origin, through the same
- * route and fetch as its requests, with no key, no path and no body; what it answers is ignored.
+ * is still typing, so that Enter finds it open. An OPTIONS request to the provider's origin,
+ * through the same route and fetch as its requests, with no key, path or body; its answer is ignored.
  * Only for a provider across the network: on this machine or the local network there is nothing to
  * gain (and a local server need not see it). Resolves true when a warm-up went out.
  */
 export async function preconnect(profile: ProviderProfile, base: typeof fetch = fetch): Promise<boolean> {
   const url = baseUrlOf(profile);
   if (!/^https?:\/\//i.test(url) || isLocalUrl(url)) return false;
-  return warm(new URL(url).origin, networkFetch(profile, base));
+  const origin = new URL(url).origin;
+  // Per profile: another profile may reach the same origin by another route (a proxy).
+  const key = `${profile.id}\n${origin}`;
+  const now = Date.now();
+  const last = warmedAt.get(key);
+  if (last !== undefined && now - last < WARM_EVERY_MS) return false;
+  warmedAt.set(key, now);
+  await warm(origin, networkFetch(profile, base));
+  return true;
 }
 
-/** The warm-up itself, for any origin (`preconnect` says which deserve one). */
-export async function warm(origin: string, fetcher: typeof fetch, now = Date.now()): Promise<boolean> {
-  const last = warmedAt.get(origin);
-  if (last !== undefined && now - last < WARM_EVERY_MS) return false;
-  warmedAt.set(origin, now);
+async function warm(origin: string, fetcher: typeof fetch): Promise<void> {
   try {
     // OPTIONS, not HEAD: undici closes the connection after a HEAD (for servers that send a body
     // anyway). The body is read to its end (a few bytes; 64 KB at most), or the connection would go with it.
@@ -136,5 +140,4 @@ export async function warm(origin: string, fetcher: typeof fetch, now = Date.now
   } catch {
     // Unreachable now: the request itself will say so, in words.
   }
-  return true;
 }
