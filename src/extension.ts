@@ -57,8 +57,15 @@ export function activate(context: vscode.ExtensionContext): AskLlmApi {
   };
   showProvider();
 
-  /** Opens the connection to a provider while the user types the question (providers/network.ts). */
-  const warm = (p: ProviderProfile) => void preconnect(p).then((sent) => sent && log.debug(`warm-up: ${safeOrigin(baseUrlOf(p))} (${p.id})`));
+  /**
+   * While the user types the question: the provider's keys read from SecretStorage (a round trip to
+   * the workbench, 150 ms for the first question after a start in the bench's hop) and its
+   * connection opened (providers/network.ts).
+   */
+  const warm = (p: ProviderProfile) => {
+    if (!config.isTemporary(p.id)) void keys.get(p).catch(() => undefined);
+    void preconnect(p).then((sent) => sent && log.debug(`warm-up: ${safeOrigin(baseUrlOf(p))} (${p.id})`));
+  };
   const chatDeps: ChatDeps = {
     streamEvents: (messages, opts) => api.streamEvents(messages, opts),
     profile: (id) => (id ? resolveProfile(config, id) : undefined) ?? resolveProfile(config),

@@ -35,8 +35,10 @@ export class Keys {
 
   /** SecretStorage first, then the environment variable the profile names. */
   async get(profile: ProviderProfile): Promise<{ apiKey?: string; secretKey?: string }> {
-    const apiKey = (await this.read(Keys.key(profile.id, 'apiKey'))) || (profile.apiKeyEnv ? process.env[profile.apiKeyEnv] : undefined);
-    const secretKey = (await this.read(Keys.key(profile.id, 'secretKey'))) || (profile.secretKeyEnv ? process.env[profile.secretKeyEnv] : undefined);
+    // Both round trips at once (one after the other, the first question after a start waited for two).
+    const [storedApi, storedSecret] = await Promise.all([this.read(Keys.key(profile.id, 'apiKey')), this.read(Keys.key(profile.id, 'secretKey'))]);
+    const apiKey = storedApi || (profile.apiKeyEnv ? process.env[profile.apiKeyEnv] : undefined);
+    const secretKey = storedSecret || (profile.secretKeyEnv ? process.env[profile.secretKeyEnv] : undefined);
     return { apiKey: apiKey || undefined, secretKey: secretKey || undefined };
   }
 

@@ -57,6 +57,19 @@ describe('FileStore (the chat history on disk)', () => {
     assert.deepEqual(new FileStore(dir).get('k'), { partial: 'so far' });
   });
 
+  it('a write under way when flushSync writes a newer value does not replace it', async () => {
+    const dir = tmp();
+    const s = new FileStore(dir);
+    const first = s.update('k', { n: 1 });
+    await new Promise((r) => setTimeout(r, 0)); // the write of n: 1 has started, off the thread
+    void s.update('k', { n: 2 });
+    s.flushSync();
+    await first;
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(new FileStore(dir).get('k'), { n: 2 });
+    assert.deepEqual(fs.readdirSync(dir), ['k.json'], 'no temporary left');
+  });
+
   it('a file that is not JSON is reported and read as missing, not thrown', async () => {
     const dir = tmp();
     fs.mkdirSync(dir, { recursive: true });
