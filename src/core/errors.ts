@@ -444,6 +444,8 @@ export function hintFor(error: LlmErrorInfo, providerLabel?: string): string | u
   const label = providerLabel ?? l10n.t('this provider');
   switch (error.kind) {
     case 'auth':
+      // "No API key is set … Run Set API Key…" (ours, before sending) says it already: not twice.
+      if (error.message.includes(l10n.t('Set API Key…'))) return undefined;
       return l10n.t('The API key for {0} was rejected or is missing. Run "Ask LLM: Set API Key…".', label);
     case 'permission':
       return l10n.t('The key for {0} may not use this model or endpoint. Check the key\'s permissions or pick another model.', label);

@@ -73,7 +73,8 @@ export function speedLine(stats: UiStats | undefined, status: UiStatus, elapsedM
     if (wait) parts.push(STRINGS.stalled(waitSeconds(wait.ms)));
     return parts.join(' · ');
   }
-  if (!stats) return '';
+  // A failure before any of the answer (no key, a wrong URL): the error box says it all; "~0 tokens" adds nothing.
+  if (!stats || (status === 'error' && stats.outputTokens === 0 && !stats.usage)) return '';
   const parts: string[] = [];
   if (stats.provider) parts.push(stats.provider);
   if (stats.model) parts.push(stats.model);

@@ -1,7 +1,7 @@
 // What users read when a provider misbehaves: messages in seconds with advice that fits the
 // failure, secrets kept out of them, and the pieces that bound memory and redirects.
 import { strict as assert } from 'node:assert';
-import { errorFromNetwork, hintFor, LlmError, MAX_EVENT_CHARS, proxyFailure, redactSecrets, seconds, timeoutError, withoutQueries } from '../../src/core/errors';
+import { errorFromHttp, errorFromNetwork, hintFor, LlmError, MAX_EVENT_CHARS, missingKeyError, proxyFailure, redactSecrets, seconds, timeoutError, withoutQueries } from '../../src/core/errors';
 import { cleanSseBody, SseParser } from '../../src/core/sse';
 import { mayFollowRedirect } from '../../src/providers/http';
 import { eventJson, ndjsonLines } from '../../src/providers/wire';
@@ -43,6 +43,13 @@ describe('fault messages', () => {
     assert.doesNotMatch(remote.message, /timeouts/);
     assert.match(timeoutError('connect', 60_000, { url: 'http://localhost:11434', local: true }).message, /raise "timeouts\.connectMs"/);
     assert.equal(remote.retryable, false);
+  });
+
+  it('a key the provider rejected gets the hint to set it; a key that is not set at all says so in its message, once', () => {
+    assert.match(hintFor(errorFromHttp(401, '{"error":{"message":"Incorrect API key provided"}}', undefined, 'https://api.example.com/v1'), 'Qwen')!, /Set API Key/);
+    const missing = missingKeyError({ id: 'qwen', label: 'Qwen' });
+    assert.match(missing.message, /Set API Key/);
+    assert.equal(hintFor(missing, 'Qwen'), undefined);
   });
 
   it("the timeout hint tells what to check, not to wait longer; our own timeouts carry the advice that fits in their message", () => {

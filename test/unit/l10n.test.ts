@@ -213,6 +213,7 @@ describe('localization: English and Simplified Chinese', () => {
       assert.equal(noProfileError('qwen').message, 'askLlm.providers 中没有提供方配置“qwen”。');
       assert.match(hintFor({ kind: 'auth', message: '', retryable: false }, 'DeepSeek')!, /^DeepSeek 的 API 密钥被拒绝或缺失。请运行“Ask LLM: 设置 API 密钥…”/);
       assert.match(missingKeyError({ id: 'qwen', apiKeyEnv: 'DASHSCOPE_API_KEY' }).message, /配置“qwen”.*DASHSCOPE_API_KEY/);
+      assert.equal(hintFor(missingKeyError({ id: 'deepseek' }), 'DeepSeek'), undefined, 'the message says to set the key: the hint does not say it again');
       // The settings' problems are found by id in translated messages too.
       const raw = [{ id: 'bad', kind: 'openai' }];
       const parsed = parseProfiles(raw);

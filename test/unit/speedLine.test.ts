@@ -60,9 +60,10 @@ describe('speedLine', () => {
     assert.equal(speedLine(estimated, 'cancelled'), 'local · qwen · stopped · ~312 tokens', 'cut by a closed window: no stop time');
   });
 
-  it('says nothing for an answer without figures', () => {
+  it('says nothing for an answer without figures, nor for a failure before any of the answer', () => {
     assert.equal(speedLine(undefined, 'done'), '');
-    assert.equal(speedLine({ durationMs: 10, outputTokens: 0, tokensEstimated: true }, 'error'), '~0 tokens');
+    assert.equal(speedLine({ durationMs: 10, outputTokens: 0, tokensEstimated: true }, 'error'), '');
+    assert.equal(speedLine({ ...estimated, outputTokens: 40 }, 'error'), 'local · qwen · first token 95 ms · 8.3 tok/s · ~40 tokens', 'after some text: what came');
   });
 });
 
