@@ -144,8 +144,19 @@ export class DocumentWriter implements vscode.Disposable {
 
   /** Waits until everything pushed is in the document (or the document is gone or refuses edits). */
   async settle(): Promise<void> {
-    while (this.running) await this.running;
-    if (this.hasPending() && !this.isClosed && !this.rejected) await this.applyWithWorkspaceEdit();
+    // A few rounds: the user (or another writer) may change the document while the edit is under way.
+    for (let round = 0; round < 3; round++) {
+      while (this.running) await this.running;
+      if (!this.hasPending() || this.isClosed || this.rejected) return;
+      // Through `running` like drain(): a piece another range pushes meanwhile waits for this edit
+      // instead of racing it (its edit made VS Code drop this one as "changed in the meantime").
+      const edit = this.applyWithWorkspaceEdit();
+      this.running = edit.then(() => undefined, () => undefined).finally(() => {
+        this.running = undefined;
+      });
+      if (await edit) break;
+    }
+    if (this.hasPending() && !this.isClosed && !this.rejected) this.kick(); // what other ranges pushed meanwhile
   }
 
   /** Text not yet written, taken out of every range (after a rejection, so it can go elsewhere). */
@@ -267,10 +278,7 @@ export class DocumentWriter implements vscode.Disposable {
       if (ok) this.landed(parts);
       else this.expected = undefined;
       if (!ok) {
-        for (const p of [...parts].reverse()) {
-          if (p.prefix) p.range.pendingPrefix = p.text + p.range.pendingPrefix;
-          else p.range.pending = p.text + p.range.pending;
-        }
+        this.restore(parts);
         // A changed version means the user's edit won the race: retry at the new places.
         // An unchanged one, with the editor still there, means the document refuses edits.
         if (doc.version === version && this.editor) {
@@ -289,7 +297,8 @@ export class DocumentWriter implements vscode.Disposable {
     }
   }
 
-  private async applyWithWorkspaceEdit(): Promise<void> {
+  /** Everything pending in one workspace edit; resolves whether it went in (if not, it is pending again). */
+  private async applyWithWorkspaceEdit(): Promise<boolean> {
     const parts = this.takeParts(true);
     const edit = new vscode.WorkspaceEdit();
     const doc = this.document;
@@ -299,8 +308,19 @@ export class DocumentWriter implements vscode.Disposable {
     if (ok) {
       this.landed(parts);
       this.edits++;
+    } else {
+      this.restore(parts);
     }
     this.expected = undefined;
+    return ok;
+  }
+
+  /** Pieces that did not go in wait again, in front of what came since. */
+  private restore(parts: Part[]): void {
+    for (const p of [...parts].reverse()) {
+      if (p.prefix) p.range.pendingPrefix = p.text + p.range.pendingPrefix;
+      else p.range.pending = p.text + p.range.pending;
+    }
   }
 
   /**

@@ -97,6 +97,30 @@ describe('document ranges (one sink for insert, replace and append)', function (
     }
   });
 
+  it('a range that finishes while another still streams: the last edit of the one and the next of the other do not race', async () => {
+    const editor = await openDoc('[A][B]');
+    const doc = editor.document;
+    const touched: number[] = [];
+    const writer = new DocumentWriter(editor, doc, { onClosed: () => undefined, onRejected: () => undefined, onTouched: (r) => touched.push(writer.ranges.indexOf(r)) });
+    const a = writer.range({ start: 2, end: 2 });
+    const b = writer.range({ start: 5, end: 5 });
+    try {
+      a.write({ text: 'a \ud83c', reasoning: '' }); // half an emoji waits: finish() writes it with a workspace edit
+      for (let i = 0; i < 200 && !doc.getText().includes('a '); i++) await sleep(10);
+      await sleep(50);
+      const finishing = a.finish();
+      b.write({ text: 'b1 ', reasoning: '' }); // while that edit is under way
+      await finishing;
+      b.write({ text: 'b2', reasoning: '' });
+      await b.finish();
+      assert.equal(doc.getText(), '[Aa \ud83c][Bb1 b2]');
+      assert.deepEqual([a.written, b.written], [3, 5]);
+      assert.deepEqual(touched, [], 'our own edits were never taken for the user\'s');
+    } finally {
+      writer.dispose();
+    }
+  });
+
   it('the user types before, between and after the ranges while they stream: nothing is overwritten', async () => {
     const editor = await openDoc('A\nB\nC');
     const doc = editor.document;
