@@ -96,8 +96,8 @@ function dispatcherFor(u: Undici, proxy: string | undefined, tlsOptions: TlsOpti
   return d;
 }
 
-/** At most one warm-up per origin in this time: a connection left idle stays open about 4 s (undici's keep-alive). */
-export const WARM_EVERY_MS = 3000;
+/** At most one warm-up per profile and origin in this time: an idle connection stays open about 4 s (undici's keep-alive). */
+const WARM_EVERY_MS = 3000;
 const warmedAt = new Map<string, number>();
 
 /**
