@@ -68,21 +68,31 @@ function combine(parts: AskResult[]): AskResult {
  * to stream into (found by the eight-streams test). One overtaken by someone else's is tried again.
  */
 let showQueue: Promise<unknown> = Promise.resolve();
-function showDocument(doc: vscode.TextDocument): Promise<vscode.TextEditor> {
+function showDocument(doc: vscode.TextDocument, preserveFocus = false): Promise<vscode.TextEditor> {
   const shown = showQueue.then(async () => {
     try {
-      return await vscode.window.showTextDocument(doc);
+      return await vscode.window.showTextDocument(doc, { preserveFocus });
     } catch {
-      return vscode.window.showTextDocument(doc);
+      return vscode.window.showTextDocument(doc, { preserveFocus });
     }
   });
   showQueue = shown.catch(() => undefined);
   return shown;
 }
 
-async function openNewDocument(language = 'markdown'): Promise<vscode.TextEditor> {
+/** `preserveFocus`: opened behind the input box the user is typing in. */
+async function openNewDocument(language = 'markdown', preserveFocus = false): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument({ language, content: '' });
-  return showDocument(doc);
+  return showDocument(doc, preserveFocus);
+}
+
+/** Closes a new document opened for an answer that was not asked after all (left as it is if the user wrote in it). */
+async function closeBlank(opened: Promise<vscode.TextEditor>): Promise<void> {
+  const doc = (await opened.catch(() => undefined))?.document;
+  if (!doc || doc.isClosed || doc.getText()) return;
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString());
+  await vscode.window.tabGroups.close(tabs, true);
 }
 
 /** Info strings models put on fences that are not VS Code language ids. */
@@ -168,19 +178,27 @@ export class AskCommand implements vscode.Disposable {
     }
 
     let prompt = args?.prompt;
+    // With no editor open the answer goes to a new document: it opens while the user types (a new
+    // editor takes the workbench a good part of a second, which the first words would wait for).
+    const target: AskTarget = args?.target ?? (vscode.window.activeTextEditor ? 'cursor' : 'newDocument');
+    let blank: Promise<vscode.TextEditor> | undefined;
     if (interactive) {
       this.deps.warm(profile);
+      if (target === 'newDocument') blank = openNewDocument('markdown', true);
+      const active = target === 'cursor' ? vscode.window.activeTextEditor : undefined;
       prompt = await vscode.window.showInputBox({
         title: 'Ask LLM',
-        prompt: vscode.window.activeTextEditor
+        prompt: active
           ? vscode.l10n.t('{0} · {1} — the answer streams in at the cursor', labelOf(profile), profile.model)
           : vscode.l10n.t('{0} · {1} — the answer opens in a new document', labelOf(profile), profile.model),
-        placeHolder: vscode.window.activeTextEditor?.selection.isEmpty === false ? vscode.l10n.t('What should I do with the selection?') : vscode.l10n.t('Ask anything…'),
+        placeHolder: active?.selection.isEmpty === false ? vscode.l10n.t('What should I do with the selection?') : vscode.l10n.t('Ask anything…'),
         ignoreFocusOut: true,
       });
-      if (!prompt?.trim()) return undefined;
+      if (!prompt?.trim()) {
+        if (blank) void closeBlank(blank);
+        return undefined;
+      }
     }
-    const target: AskTarget = args?.target ?? (vscode.window.activeTextEditor ? 'cursor' : 'newDocument');
     if (target === 'chat') return this.deps.askInChat(prompt!);
     if (target === 'selection') return this.rewriteSelections(profile, prompt!, interactive);
 
@@ -197,7 +215,7 @@ export class AskCommand implements vscode.Disposable {
     // The primary selection goes along as context, from the palette and from other callers alike (DESIGN.md).
     const messages: ChatMessage[] = [{ role: 'user', content: withSelection(prompt!, editor) }];
     const position = editor && (editor.selection.isEmpty ? editor.selection.active : editor.selection.end);
-    return this.stream(profile, messages, editor, position, interactive ? { prompt: messages[0].content, target: 'newDocument' } : undefined);
+    return this.stream(profile, messages, editor, position, interactive ? { prompt: messages[0].content, target: 'newDocument' } : undefined, editor ? undefined : blank);
   }
 
   /** `askLlm.rewriteSelection`: asks for the instruction, then rewrites every selection. */
@@ -303,7 +321,7 @@ export class AskCommand implements vscode.Disposable {
    * document, which takes the language the answer's first line tells. Code-aware: see AnswerShaper.
    * `retryArgs`: how a Retry button re-runs an interactive ask (non-interactive callers retry themselves).
    */
-  private async stream(profile: ProviderProfile, messages: ChatMessage[], editor: vscode.TextEditor | undefined, position: vscode.Position | undefined, retryArgs: AskArgs | undefined): Promise<AskResult> {
+  private async stream(profile: ProviderProfile, messages: ChatMessage[], editor: vscode.TextEditor | undefined, position: vscode.Position | undefined, retryArgs: AskArgs | undefined, opened?: Promise<vscode.TextEditor>): Promise<AskResult> {
     const ctl = new AbortController();
     this.runs.add(ctl);
     this.deps.status.setBusy('editor', true);
@@ -335,7 +353,7 @@ export class AskCommand implements vscode.Disposable {
     if (editor) place(editor, editor.document.offsetAt(position!), position);
     // A new document opens at once (while the request goes out); the answer's start waits until
     // its first line tells the language, which the still empty document then takes.
-    const blank = editor ? undefined : openNewDocument();
+    const blank = editor ? undefined : opened ?? openNewDocument();
     let head = '';
     let opening: Promise<void> | undefined;
     const openFor = async (language: string | undefined) => {

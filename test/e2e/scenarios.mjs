@@ -658,6 +658,33 @@ export const scenarios = [
     await again.locator('#stop').click();
     await lastMessage(again, 'cancelled').waitFor({ timeout: T });
   }],
+
+  ['palette with no editor open: the new document opens behind the box while the question is typed; Escape closes it, Enter streams into it', async (ctx) => {
+    const { page } = ctx;
+    await palette(page, 'Ask LLM: Select Provider…');
+    await quickInput(page, 'E2E replay', 'E2E replay');
+    await page.locator('.statusbar-item', { hasText: 'synth-fast' }).waitFor({ timeout: T });
+    await palette(page, 'View: Close All Editors');
+    const untitled = page.locator('.tabs-container .tab', { hasText: 'Untitled' });
+    await page.waitForTimeout(300);
+    assert.equal(await untitled.count(), 0, 'no editor open');
+    await palette(page, 'Ask LLM: Ask LLM');
+    await untitled.first().waitFor({ timeout: T });
+    // The box keeps the focus: what the user types goes into the question, not the document.
+    await page.keyboard.type('never mind');
+    assert.equal(await page.locator('.quick-input-widget input').inputValue(), 'never mind');
+    await page.keyboard.press('Escape');
+    for (let i = 0; i < 50 && (await untitled.count()) > 0; i++) await page.waitForTimeout(100);
+    assert.equal(await untitled.count(), 0, 'closed again when nothing was asked');
+    await palette(page, 'Ask LLM: Ask LLM');
+    await quickInput(page, 'Explain streaming');
+    const lines = page.locator('.monaco-editor .view-lines').first();
+    await lines.filter({ hasText: 'Streaming cuts the wait' }).waitFor({ timeout: T });
+    assert.equal(await untitled.count(), 1, 'the answer is in the document that opened behind the box');
+    await page.locator('.statusbar-item', { hasText: 'synth-fast' }).waitFor({ timeout: T });
+    await ctx.shot('25-palette-new-document');
+    await palette(page, 'View: Revert and Close Editor');
+  }],
 ];
 
 /** The chat view's own document (a Frame, to run code in). */
