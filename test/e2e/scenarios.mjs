@@ -44,6 +44,16 @@ async function quickInput(page, text, pick) {
   await input.press('Enter');
 }
 
+/**
+ * Picks the provider labelled `label`. The choice is a settings write: with `model`, waits until the
+ * status bar shows it took (a question asked sooner may go to the previous provider).
+ */
+async function selectProvider(page, label, model) {
+  await palette(page, 'Ask LLM: Select Provider…');
+  await quickInput(page, label, label);
+  if (model) await page.locator('.statusbar-item', { hasText: model }).waitFor({ timeout: T });
+}
+
 /** The newest message in the chat, once it has `status`. */
 // The answer at the end of the conversation. Not any last article: right after Enter the question
 // (status done) is the last one until the answer's own message arrives a moment later.
@@ -98,8 +108,7 @@ export const scenarios = [
 
   ['chat: Stop stops the answer, keeps the text, and closes the connection', async (ctx) => {
     const { page } = ctx;
-    await palette(page, 'Ask LLM: Select Provider…');
-    await quickInput(page, 'Slow replay', 'Slow replay');
+    await selectProvider(page, 'Slow replay');
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'Slow replay' }).waitFor({ timeout: T });
     await chat.locator('#prompt').fill('A long answer, please');
@@ -135,8 +144,7 @@ export const scenarios = [
 
   ['Set API Key… stores the key in SecretStorage and the next request uses it', async (ctx) => {
     const { page } = ctx;
-    await palette(page, 'Ask LLM: Select Provider…');
-    await quickInput(page, 'E2E replay', 'E2E replay');
+    await selectProvider(page, 'E2E replay');
     await webviewFrame(page).locator('#provider', { hasText: 'E2E replay' }).waitFor({ timeout: T });
     await palette(page, 'Ask LLM: Set API Key…');
     await quickInput(page, 'E2E replay', 'E2E replay');
@@ -153,9 +161,7 @@ export const scenarios = [
 
   ['Rewrite Selection: two selections stream at once in place, Stop stops both', async (ctx) => {
     const { page } = ctx;
-    await palette(page, 'Ask LLM: Select Provider…');
-    await quickInput(page, 'Slow replay', 'Slow replay');
-    await page.locator('.statusbar-item', { hasText: 'synth-slow' }).waitFor({ timeout: T });
+    await selectProvider(page, 'Slow replay', 'synth-slow');
     await openFile(page, 'notes.md');
     const lines = page.locator('.monaco-editor .view-lines').first();
     await lines.click();
@@ -213,10 +219,7 @@ export const scenarios = [
 
   ['Continue: an answer cut at the token limit carries on right after its text', async (ctx) => {
     const { page } = ctx;
-    await palette(page, 'Ask LLM: Select Provider…');
-    await quickInput(page, 'Cut replay', 'Cut replay');
-    // The choice is a settings write: ask only once the status bar shows it took.
-    await page.locator('.statusbar-item', { hasText: 'cut-at-length' }).waitFor({ timeout: T });
+    await selectProvider(page, 'Cut replay', 'cut-at-length');
     await openFile(page, 'notes.md');
     const lines = page.locator('.monaco-editor .view-lines').first();
     await lines.click();
@@ -257,8 +260,7 @@ export const scenarios = [
 
   ['chat: Regenerate, then \u2191 edits the last question and Enter sends it again', async (ctx) => {
     const { page } = ctx;
-    await palette(page, 'Ask LLM: Select Provider…');
-    await quickInput(page, 'E2E replay', 'E2E replay');
+    await selectProvider(page, 'E2E replay');
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'E2E replay' }).waitFor({ timeout: T });
     await palette(page, 'Ask LLM: New Chat');
@@ -372,9 +374,7 @@ export const scenarios = [
     page.on('request', onRequest);
     page.context().on('page', onPopup);
     try {
-      await palette(page, 'Ask LLM: Select Provider…');
-      await quickInput(page, 'Hostile replay', 'Hostile replay');
-      await page.locator('.statusbar-item', { hasText: 'hostile' }).waitFor({ timeout: T });
+      await selectProvider(page, 'Hostile replay', 'hostile');
       // New Chat opens the chat too (and focuses its prompt, which would close a palette opened right after).
       await palette(page, 'Ask LLM: New Chat');
       const chat = webviewFrame(page);
@@ -465,8 +465,7 @@ export const scenarios = [
     const wasLight = await page.locator('.monaco-workbench.vs').count() > 0;
     await page.setViewportSize({ width: 1400, height: 1700 }); // the whole conversation in one side bar
     try {
-      await palette(page, 'Ask LLM: Select Provider…');
-      await quickInput(page, 'Reasoning replay', 'Reasoning replay');
+      await selectProvider(page, 'Reasoning replay');
       await palette(page, 'Ask LLM: New Chat');
       const chat = webviewFrame(page);
       await chat.locator('#provider', { hasText: 'Reasoning replay' }).waitFor({ timeout: T });
@@ -593,8 +592,7 @@ export const scenarios = [
 
   ['chat: a provider that accepts the request and says nothing shows "Waiting for the provider… N s", with Stop at hand; Stop ends it', async (ctx) => {
     const { page } = ctx;
-    await palette(page, 'Ask LLM: Select Provider…');
-    await quickInput(page, 'Quiet replay', 'Quiet replay');
+    await selectProvider(page, 'Quiet replay');
     await palette(page, 'Ask LLM: New Chat');
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'Quiet replay' }).waitFor({ timeout: T });
@@ -617,8 +615,7 @@ export const scenarios = [
 
   ['reload mid-answer: the partial answer comes back marked interrupted, with Continue, which carries it on in the same message', async (ctx) => {
     const { page } = ctx;
-    await palette(page, 'Ask LLM: Select Provider…');
-    await quickInput(page, 'Slow replay', 'Slow replay');
+    await selectProvider(page, 'Slow replay');
     await palette(page, 'Ask LLM: New Chat');
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'Slow replay' }).waitFor({ timeout: T });
@@ -661,9 +658,7 @@ export const scenarios = [
 
   ['palette with no editor open: the new document opens behind the box while the question is typed; Escape closes it, Enter streams into it', async (ctx) => {
     const { page } = ctx;
-    await palette(page, 'Ask LLM: Select Provider…');
-    await quickInput(page, 'E2E replay', 'E2E replay');
-    await page.locator('.statusbar-item', { hasText: 'synth-fast' }).waitFor({ timeout: T });
+    await selectProvider(page, 'E2E replay', 'synth-fast');
     await palette(page, 'View: Close All Editors');
     const untitled = page.locator('.tabs-container .tab', { hasText: 'Untitled' });
     await page.waitForTimeout(300);
