@@ -54,6 +54,19 @@ async function selectProvider(page, label, model) {
   if (model) await page.locator('.statusbar-item', { hasText: model }).waitFor({ timeout: T });
 }
 
+/**
+ * Sends `text` from the chat's box and returns the answer's own message. Not `.last()` at once: until
+ * the new answer arrives, the last one is an earlier answer, which may already hold what is waited for.
+ */
+async function send(chat, text) {
+  const before = await chat.locator('.message.assistant').count();
+  await chat.locator('#prompt').fill(text);
+  await chat.locator('#prompt').press('Enter');
+  const answer = chat.locator('.message.assistant').nth(before);
+  await answer.waitFor({ timeout: T });
+  return answer;
+}
+
 /** The newest message in the chat, once it has `status`. */
 // The answer at the end of the conversation. Not any last article: right after Enter the question
 // (status done) is the last one until the answer's own message arrives a moment later.
@@ -94,9 +107,7 @@ export const scenarios = [
     await palette(page, 'Ask LLM: Open Chat');
     const chat = webviewFrame(page);
     await chat.locator('#prompt').waitFor({ timeout: T });
-    await chat.locator('#prompt').fill('What is streaming?');
-    await chat.locator('#prompt').press('Enter');
-    const answer = chat.locator('.message.assistant').last();
+    const answer = await send(chat, 'What is streaming?');
     await answer.locator('.content h2', { hasText: 'Section 1' }).waitFor({ timeout: T });
     await ctx.shot('3-chat-streaming');
     await lastMessage(chat, 'done').waitFor({ timeout: T });
@@ -111,9 +122,7 @@ export const scenarios = [
     await selectProvider(page, 'Slow replay');
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'Slow replay' }).waitFor({ timeout: T });
-    await chat.locator('#prompt').fill('A long answer, please');
-    await chat.locator('#prompt').press('Enter');
-    const answer = chat.locator('.message.assistant').last();
+    const answer = await send(chat, 'A long answer, please');
     await answer.locator('.content', { hasText: 'Streaming cuts the wait' }).waitFor({ timeout: T });
     await chat.locator('#stop').waitFor({ state: 'visible', timeout: T });
     await ctx.shot('5-chat-before-stop');
@@ -244,9 +253,7 @@ export const scenarios = [
     await palette(page, 'Ask LLM: New Chat');
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'Cut replay' }).waitFor({ timeout: T });
-    await chat.locator('#prompt').fill('Explain streaming');
-    await chat.locator('#prompt').press('Enter');
-    const answer = chat.locator('.message.assistant').last();
+    const answer = await send(chat, 'Explain streaming');
     await answer.locator('.note', { hasText: 'token limit' }).waitFor({ timeout: T });
     await ctx.shot('12-chat-cut-with-continue');
     await answer.locator('[data-action="continue"]').click();
@@ -557,9 +564,7 @@ export const scenarios = [
       assert.equal((await chat.locator('#send').innerText()).trim(), '发送');
       assert.match(await chat.locator('#empty').innerText(), /^向 E2E 回放 提问任何问题。/);
       await ctx.shot('zh-0-chat-empty', page);
-      await chat.locator('#prompt').fill('什么是流式输出？');
-      await chat.locator('#prompt').press('Enter');
-      const answer = chat.locator('.message.assistant').last();
+      const answer = await send(chat, '什么是流式输出？');
       await lastMessage(chat, 'done').waitFor({ timeout: T });
       assert.match(await answer.locator('.speed').innerText(), /首个 token .* token/);
       assert.equal((await answer.locator('[data-action="regenerate"]').innerText()).trim(), '重新生成');
@@ -597,9 +602,7 @@ export const scenarios = [
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'Quiet replay' }).waitFor({ timeout: T });
     if (await chat.locator('#history').isVisible()) await chat.locator('#history-toggle').click();
-    await chat.locator('#prompt').fill('Are you there?');
-    await chat.locator('#prompt').press('Enter');
-    const answer = chat.locator('.message.assistant').last();
+    const answer = await send(chat, 'Are you there?');
     await answer.locator('.speed', { hasText: /^Waiting for the provider\u2026 [2-9] s$/ }).waitFor({ timeout: T });
     assert.ok(await chat.locator('#stop').isVisible(), 'Stop is at hand');
     await ctx.shot('22-chat-waiting-for-the-provider');
@@ -620,9 +623,7 @@ export const scenarios = [
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'Slow replay' }).waitFor({ timeout: T });
     if (await chat.locator('#history').isVisible()) await chat.locator('#history-toggle').click();
-    await chat.locator('#prompt').fill('A long answer, then a reload');
-    await chat.locator('#prompt').press('Enter');
-    await chat.locator('.message.assistant').last().locator('.content', { hasText: 'Streaming cuts the wait' }).waitFor({ timeout: T });
+    await (await send(chat, 'A long answer, then a reload')).locator('.content', { hasText: 'Streaming cuts the wait' }).waitFor({ timeout: T });
     await page.waitForTimeout(2000); // the answer in flight is saved about once a second
     await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), palette(page, 'Developer: Reload Window')]);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
