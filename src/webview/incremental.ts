@@ -23,6 +23,9 @@ export interface MarkdownChanges {
  */
 export const detach = (s: string): string => ` ${s}`.slice(1);
 
+/** A tail HTML no render produces: the DOM holds text appended in place (see appendUnrendered). */
+const UNKNOWN = '\u0000';
+
 interface Block {
   source: string;
   html: string;
@@ -62,6 +65,21 @@ export class IncrementalMarkdown {
       changes.tail = tailHtml;
     }
     return changes;
+  }
+
+  /**
+   * `delta` joins the answer without a render (StreamingMarkdown put it in the DOM itself): the
+   * tail's HTML is then unknown, and the next update renders the tail again whatever it holds.
+   * Only for a delta that cannot end a block (no line break).
+   */
+  appendUnrendered(delta: string): void {
+    this.text += delta;
+    this.tailHtml = UNKNOWN;
+  }
+
+  /** Where the unfinished tail begins in the answer. */
+  get tailStart(): number {
+    return this.stable;
   }
 
   get value(): string {

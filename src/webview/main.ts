@@ -328,7 +328,7 @@ function frame() {
     if (v.pendingText) {
       const first = !v.msg.text;
       v.msg.text += v.pendingText;
-      v.md?.update(v.msg.text);
+      v.md?.append(v.pendingText);
       v.pendingText = '';
       if (first && v.reasoningSummary) renderReasoning(v); // the answer began: the reasoning is over
     }

@@ -59,11 +59,30 @@ function highlight(root: HTMLElement): void {
   }
 }
 
+/** Words that no Markdown or linkify rule reads (see appendInPlace). */
+const PLAIN = /^[\p{L}\p{M}\p{N} ,?\u3000-\u303f\uff01-\uff5e\p{Extended_Pictographic}\u200d\ufe0f]+$/u;
+/** Elements whose last text node may grow in place. */
+const INLINE_OK = new Set(['P', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TD', 'TH', 'STRONG', 'EM', 'S', 'BLOCKQUOTE', 'UL', 'OL', 'TABLE', 'TBODY', 'THEAD', 'TR']);
+
+/** The last text node in `el` that is not the line break the renderer puts between elements. */
+function lastText(el: Node): Text | undefined {
+  let node = el.lastChild;
+  while (node) {
+    if (node instanceof Text && node.data.trim()) return node;
+    if (node instanceof Text) node = node.previousSibling;
+    else if (node.lastChild) node = node.lastChild;
+    else return undefined; // an empty element (<br>, <hr>) ends it
+  }
+  return undefined;
+}
+
 export class StreamingMarkdown {
   private readonly blocks: HTMLElement[] = [];
   private readonly tail: HTMLElement;
   // Unsanitized HTML here (compared to tell what changed); sanitized on its way into the DOM.
   private readonly md = new IncrementalMarkdown(markdownToHtml);
+  /** How many deltas went into the DOM in place (appendInPlace), with no render. */
+  inPlace = 0;
 
   constructor(private readonly container: HTMLElement, private readonly onBlock?: (block: HTMLElement) => void) {
     this.tail = document.createElement('div');
@@ -96,8 +115,32 @@ export class StreamingMarkdown {
     morphdom(this.tail, next, { childrenOnly: true });
   }
 
+  /** The answer grew by `delta`: rendered as update() would, in place when it is plain words. */
   append(delta: string): void {
-    this.update(this.md.value + delta);
+    if (!this.appendInPlace(delta)) this.update(this.md.value + delta);
+  }
+
+  /**
+   * Plain words (letters, digits, spaces, CJK and emoji: nothing Markdown or linkify reads) that
+   * continue the text the tail's last element ends with are added to its last text node, with no
+   * Markdown render, sanitizing or morph for this frame: the render of the longer tail would
+   * differ from the shorter one's only there. Where that cannot be told, the tail is rendered.
+   * - The answer so far ends with that text node's text: the node is the source's end (not the
+   *   inside of `**bold**`, or text whose trailing spaces or entities the render changed).
+   * - Not in a link or code, and the word it continues has no `.:@/`: linkify would read
+   *   `example.c` + `om` as a link.
+   */
+  private appendInPlace(delta: string): boolean {
+    const text = this.md.value;
+    if (!PLAIN.test(delta) || !text || /\s/.test(text[text.length - 1])) return false;
+    const leaf = lastText(this.tail);
+    if (!leaf || leaf.data.length > text.length - this.md.tailStart || !text.endsWith(leaf.data)) return false;
+    for (let el = leaf.parentElement; el && el !== this.tail; el = el.parentElement) if (!INLINE_OK.has(el.tagName)) return false;
+    if (/[.:@/\\]/.test(/\S*$/.exec(text.slice(-64))![0])) return false;
+    leaf.appendData(delta);
+    this.md.appendUnrendered(delta);
+    this.inPlace++;
+    return true;
   }
 
   finish(): void {

@@ -92,4 +92,38 @@ function render(text: string, pieces: string[] | null): RenderReport {
   return { text: body.innerText, problems, hrefs, opened, outOfView: hidden, ms };
 }
 
-(window as unknown as { hostile: { render: typeof render } }).hostile = { render };
+/** What the view shows, for comparing two renders: trailing spaces in a text node do not show. */
+const shown = (el: HTMLElement) => el.innerHTML.replace(/[ \t]+</g, '<');
+
+/**
+ * Streams `pieces` as the chat does (append: plain words go into the DOM in place) and, beside it,
+ * renders the answer so far at every piece (update: each time through markdown-it, DOMPurify and
+ * morphdom); after every piece and after finish() the two must show the same.
+ */
+function streamed(pieces: string[]): { mismatches: string[]; inPlace: number } {
+  const body = document.createElement('div');
+  const whole = document.createElement('div');
+  document.body.replaceChildren(body, whole);
+  const md = new StreamingMarkdown(body);
+  const reference = new StreamingMarkdown(whole);
+  const mismatches: string[] = [];
+  let sofar = '';
+  const compare = () => {
+    const [a, b] = [shown(body), shown(whole)];
+    if (a === b || mismatches.length >= 3) return;
+    let at = 0;
+    while (a[at] === b[at]) at++;
+    mismatches.push(`after ${JSON.stringify(sofar.slice(-40))}:\n  shown ${JSON.stringify(a.slice(Math.max(0, at - 80), at + 80))}\n  whole ${JSON.stringify(b.slice(Math.max(0, at - 80), at + 80))}`);
+  };
+  for (const piece of pieces) {
+    md.append(piece);
+    reference.update((sofar += piece));
+    compare();
+  }
+  md.finish();
+  reference.finish();
+  compare();
+  return { mismatches, inPlace: md.inPlace };
+}
+
+(window as unknown as { hostile: { render: typeof render; streamed: typeof streamed } }).hostile = { render, streamed };

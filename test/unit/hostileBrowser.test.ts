@@ -24,6 +24,46 @@ function harnessScript(): string {
   throw new Error('dist/test/browser/renderHarness.js is missing: build with `node esbuild.js --tests` (npm run test:unit does)');
 }
 
+/** An answer with most of what models write, in English and Chinese, for the streamed comparison. */
+const ANSWER = `# Streaming answers
+
+Here is **bold text** and *emphasis*, then \`inline code\` and a link to https://example.com/docs or www.example.org and [the guide](https://example.com/guide "Guide").
+Two trailing spaces make a break  
+right here. Mail someone@example.com now, or example.com, or a.b.c words.
+
+- first item with words
+- second item, *with emphasis* at the end
+  continued on the next line
+1. numbered one
+2. numbered two
+
+> a quote with words and more words
+> that goes on
+
+| col a | col b |
+|---|---|
+| one two | three four |
+
+\`\`\`ts
+const x = 1; // words inside code
+\`\`\`
+
+Setext heading
+==============
+
+Text with &amp; entities &copy and a reference [link][ref] done, __strong__ and _under_score_words here.
+Snake_case_names and 2 * 3 = 6, \\escaped \\* star, ~~struck~~ words.
+
+[ref]: https://example.com/ref
+
+中文的回答也会流式显示，包括**粗体**和表情😀👍🏽以及 emoji 👨‍👩‍👧 family。Ünïcödé wörds façade naïve.
+`;
+
+const PROSE = `The answer streams into the chat one token at a time, and most of those tokens are words that
+continue the paragraph being written, in English or in Chinese: 流式输出的大部分内容是普通的文字，它们接在正在写的段落后面，
+中间也有逗号，问号和表情😀 that need no new render at all, until the paragraph ends with a full stop.
+`;
+
 function checkShown(p: HostilePayload, r: RenderReport, where: string): void {
   const text = flat(r.text);
   for (const s of p.show) assert.ok(text.includes(flat(s)), `${where}: ${JSON.stringify(s)} is not shown`);
@@ -115,6 +155,28 @@ describe('hostile output in a real browser: the chat view\'s rendering, every pa
     await page.waitForTimeout(300);
     assert.deepEqual(seen, []);
     assert.ok(corpus.length >= 40);
+  });
+
+  // A model's tokens: a word piece with the space before it, one punctuation mark, or one space.
+  const tokens = (text: string) => text.match(/ ?[\p{L}\p{N}]{1,4}| ?[^\p{L}\p{N}\s]|\s/gu) ?? [];
+  const streamed = (pieces: string[]) =>
+    page.evaluate((c) => (window as unknown as { hostile: { streamed(c: string[]): { mismatches: string[]; inPlace: number } } }).hostile.streamed(c), pieces);
+
+  it('streamed token by token, words added in place: after every token the view shows what a whole render of the answer so far shows', async () => {
+    if (!(await page.evaluate(() => 'hostile' in window).catch(() => false))) await loadHarness();
+    const pieces = tokens(ANSWER);
+    const r = await streamed(pieces);
+    assert.deepEqual(r.mismatches, []);
+    assert.ok(r.inPlace > pieces.length / 4, `${r.inPlace} of ${pieces.length} tokens went in place`);
+    // In prose almost every token is a word that continues the paragraph: it skips the render.
+    const words = tokens(PROSE);
+    const prose = await streamed(words);
+    assert.deepEqual(prose.mismatches, []);
+    assert.ok(prose.inPlace > words.length * 0.8, `${prose.inPlace} of ${words.length} tokens of prose went in place`);
+    for (const p of corpus.filter((c) => c.text.length <= 4000)) { // token by token, each rendered whole beside it: quadratic
+      const hostile = await streamed(tokens(p.text));
+      assert.deepEqual(hostile.mismatches, [], p.name);
+    }
   });
 
   it('the chat view\'s CSP (a further layer) refuses data: images, <base>, form submissions, inline handlers and remote loads', async () => {
