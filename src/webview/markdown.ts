@@ -59,8 +59,12 @@ function highlight(root: HTMLElement): void {
   }
 }
 
-/** Words that no Markdown or linkify rule reads (see appendInPlace). */
-const PLAIN = /^[\p{L}\p{M}\p{N} ,?\u3000-\u303f\uff01-\uff5e\p{Extended_Pictographic}\u200d\ufe0f]+$/u;
+/**
+ * Text that no Markdown or linkify rule reads in the middle of a line: letters, digits, spaces,
+ * CJK and emoji, and the punctuation with no meaning there (no `*_\`[]()<>&;:@/\\|~#`). A `.`
+ * followed by more than a space can make a link (`example.com`): see appendInPlace.
+ */
+const PLAIN = /^[\p{L}\p{M}\p{N}\p{Zs}\p{Pi}\p{Pf}\p{Pd},.?!'"+=%$^\u2026\u3000-\u303f\uff01-\uff5e\p{Extended_Pictographic}\u200d\ufe0f]+$/u;
 /** Elements whose last text node may grow in place. */
 const INLINE_OK = new Set(['P', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TD', 'TH', 'STRONG', 'EM', 'S', 'BLOCKQUOTE', 'UL', 'OL', 'TABLE', 'TBODY', 'THEAD', 'TR']);
 
@@ -127,8 +131,10 @@ export class StreamingMarkdown {
    * differ from the shorter one's only there. Where that cannot be told, the tail is rendered.
    * - The answer so far ends with that text node's text: the node is the source's end (not the
    *   inside of `**bold**`, or text whose trailing spaces or entities the render changed).
-   * - Not in a link or code, and the word it continues has no `.:@/`: linkify would read
-   *   `example.c` + `om` as a link.
+   * - The line has a letter already: before it, `2` + `.` can still make a list item, `-` + `-`
+   *   a heading's underline. A quote on a line with a `[` may close a link's title.
+   * - Not in a link or code; the word it continues has no `:@/`, and no `.` in it or in the delta
+   *   is followed by more than a space: linkify would read `example.c` + `om` as a link.
    */
   private appendInPlace(delta: string): boolean {
     const text = this.md.value;
@@ -136,7 +142,9 @@ export class StreamingMarkdown {
     const leaf = lastText(this.tail);
     if (!leaf || leaf.data.length > text.length - this.md.tailStart || !text.endsWith(leaf.data)) return false;
     for (let el = leaf.parentElement; el && el !== this.tail; el = el.parentElement) if (!INLINE_OK.has(el.tagName)) return false;
-    if (/[.:@/\\]/.test(/\S*$/.exec(text.slice(-64))![0])) return false;
+    const line = text.slice(text.lastIndexOf('\n') + 1);
+    if (!/\p{L}/u.test(line) || (/['"]/.test(delta) && line.includes('['))) return false;
+    if (/[:@/\\]|\.(?=\S)/.test(/\S*$/.exec(text.slice(-64))![0] + delta)) return false;
     leaf.appendData(delta);
     this.md.appendUnrendered(delta);
     this.inPlace++;

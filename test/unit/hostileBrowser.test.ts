@@ -56,9 +56,13 @@ Snake_case_names and 2 * 3 = 6, \\escaped \\* star, ~~struck~~ words.
 
 [ref]: https://example.com/ref
 
+Plain punctuation: «French», “curly”, ‘single’ and 'straight' — dash – en-dash, 100% + 2 = $3 ^ caret! e.g. example.org/path?x=1
+or v1.2.3 and 3.14, an [unlinked] (parenthesis) and [the guide] (again), a [link](https://example.com/x) and #hash, done. Next sentence…
+
 中文的回答也会流式显示，包括**粗体**和表情😀👍🏽以及 emoji 👨‍👩‍👧 family。Ünïcödé wörds façade naïve.
 `;
 
+const GROUPS = [3, 1, 7, 2, 9, 4, 1, 5, 8, 6];
 const PROSE = `The answer streams into the chat one token at a time, and most of those tokens are words that
 continue the paragraph being written, in English or in Chinese: 流式输出的大部分内容是普通的文字，它们接在正在写的段落后面，
 中间也有逗号，问号和表情😀 that need no new render at all, until the paragraph ends with a full stop.
@@ -173,9 +177,16 @@ describe('hostile output in a real browser: the chat view\'s rendering, every pa
     const prose = await streamed(words);
     assert.deepEqual(prose.mismatches, []);
     assert.ok(prose.inPlace > words.length * 0.8, `${prose.inPlace} of ${words.length} tokens of prose went in place`);
+    // At hundreds of tokens a second a frame brings several: 1 to 9 tokens at a time.
+    const frames = (list: string[], size = GROUPS) => {
+      const out: string[] = [];
+      for (let i = 0, k = 0; i < list.length; k++) out.push(list.slice(i, (i += size[k % size.length])).join(''));
+      return out;
+    };
+    assert.deepEqual((await streamed(frames(pieces))).mismatches, [], 'several tokens a frame');
     for (const p of corpus.filter((c) => c.text.length <= 4000)) { // token by token, each rendered whole beside it: quadratic
-      const hostile = await streamed(tokens(p.text));
-      assert.deepEqual(hostile.mismatches, [], p.name);
+      assert.deepEqual((await streamed(tokens(p.text))).mismatches, [], p.name);
+      assert.deepEqual((await streamed(frames(tokens(p.text)))).mismatches, [], `${p.name}, several tokens a frame`);
     }
   });
 
