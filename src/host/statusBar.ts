@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 
 /**
- * One status-bar item: the active provider when idle (click to switch), a spinner while any answer
+ * One status-bar item: the active provider when idle (click to switch), a stop icon while any answer
  * streams (click to stop). Also keeps the `askLlm.streaming` and `askLlm.streamingInEditor` context keys for keybindings.
  */
 export class StatusBar implements vscode.Disposable {
@@ -39,7 +39,9 @@ export class StatusBar implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'askLlm.streaming', streaming);
     // Escape in the editor stops only while an answer streams into an editor.
     void vscode.commands.executeCommand('setContext', 'askLlm.streamingInEditor', this.busy.has('editor'));
-    this.item.text = streaming ? '$(loading~spin) Ask LLM' : this.idleText;
+    // A still icon: a spinning one restyles the whole workbench every frame while the answer
+    // streams (bench/results/relay-2026-12-02.md), time the answer's own rendering needs.
+    this.item.text = streaming ? '$(stop-circle) Ask LLM' : this.idleText;
     this.item.tooltip = streaming ? vscode.l10n.t('Ask LLM is streaming an answer (click to stop)') : this.idleTooltip;
     this.item.command = streaming ? 'askLlm.stop' : 'askLlm.selectProvider';
   }

@@ -624,7 +624,8 @@ prompt.addEventListener('input', () => {
 });
 atCursorBox.addEventListener('change', saveDraft);
 scroller.addEventListener('scroll', () => {
-  jumpBtn.hidden = follow.scrolled(scrollPos(), performance.now());
+  const hide = follow.scrolled(scrollPos(), performance.now());
+  if (jumpBtn.hidden !== hide) jumpBtn.hidden = hide; // only when it changes: this runs on every frame the view follows
 }, { passive: true });
 // The user's gestures: only a scroll up that follows one of them stops following (see Follow).
 // An upward one stops it before its scroll lands.

@@ -94,7 +94,7 @@ export const scenarios = [
     await lines.filter({ hasText: 'Streaming cuts the wait' }).waitFor({ timeout: T });
     await ctx.shot('1-editor-streaming');
     await lines.filter({ hasText: 'Section 2' }).waitFor({ timeout: T });
-    // Done when the status bar shows the model again instead of the spinner.
+    // Done when the status bar shows the model again instead of the stop icon.
     await page.locator('.statusbar-item', { hasText: 'synth-fast' }).waitFor({ timeout: T });
     await ctx.shot('2-editor-done');
     await page.keyboard.press('Control+Home');
