@@ -385,8 +385,13 @@ export class AskCommand implements vscode.Disposable {
         await opening;
         if (!writer) return; // nothing arrived
         writer.push(range!, shaper!.flush());
+        // The document may refuse the last pieces as they settle: then they go on in the new one.
         await moving;
-        await range!.finish(o);
+        for (let settled: DocumentRange | undefined; settled !== range;) {
+          settled = range;
+          await range!.finish(o);
+          await moving;
+        }
         // The answer was not one code block after all: the new document is Markdown again.
         if (!editor && shaper!.language === undefined && writer.document.languageId !== 'markdown') {
           relabeling = true;

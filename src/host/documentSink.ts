@@ -275,6 +275,10 @@ export class DocumentWriter implements vscode.Disposable {
         ok = false; // the editor was closed under us: look for another one next round
         this.editor = undefined;
       }
+      // A read-only editor (files.readonlyInclude, a file locked in the workbench) resolves the
+      // edit true and leaves the document as it was. Our edit's change event comes before edit()
+      // resolves: no new version and the text not there means the document refused it.
+      if (ok && doc.version === version && parts.some((p) => doc.getText(new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length))) !== p.text)) ok = false;
       if (ok) this.landed(parts);
       else this.expected = undefined;
       if (!ok) {

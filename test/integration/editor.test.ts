@@ -241,6 +241,28 @@ describe('askLlm.ask into the editor', function () {
     assert.equal(result.error, undefined);
   });
 
+  it('a read-only file: nothing is written into it, and the whole answer goes on in a new document', async () => {
+    await useProvider('/synth/300/2000/v1');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'askllm-ro-')), 'locked.md');
+    fs.writeFileSync(file, 'locked\n');
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('readonlyInclude', { '**/locked.md': true }, vscode.ConfigurationTarget.Global);
+    try {
+      const doc = await vscode.workspace.openTextDocument(file);
+      const editor = await vscode.window.showTextDocument(doc);
+      editor.selection = new vscode.Selection(1, 0, 1, 0);
+      const result = await ask({ prompt: 'hi', target: 'cursor' });
+      assert.equal(result.error, undefined);
+      assert.equal(result.text, synthText(300));
+      assert.equal(doc.getText(), 'locked\n');
+      assert.equal(doc.isDirty, false);
+      const moved = vscode.workspace.textDocuments.filter((d) => d.isUntitled && d.getText() === synthText(300));
+      assert.equal(moved.length, 1, 'the answer, whole, in one new document');
+    } finally {
+      await files.update('readonlyInclude', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a CRLF document gets CRLF line ends and the same single undo', async () => {
     await useProvider('/synth/120/5000/v1');
     const editor = await openDoc('a\r\nb', 3);
