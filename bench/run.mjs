@@ -24,7 +24,10 @@ const RELOAD_ONLY = process.env.ASKLLM_BENCH_ONLY === 'reload';
 // ASKLLM_BENCH_ONLY=heap: the page's JS heap (after a forced GC) before and after a 50,000-token
 // answer, ours and the floor's, interleaved.
 const HEAP_ONLY = process.env.ASKLLM_BENCH_ONLY === 'heap';
-const ONLY = RELAY_ONLY || HOP_ONLY || SELECTIONS_ONLY || RELOAD_ONLY || HEAP_ONLY;
+// ASKLLM_BENCH_ONLY=long: 10,000- and 50,000-token answers at 2,000 tokens/s, ours and the floor's,
+// interleaved (ASKLLM_BENCH_REPS times): long tasks, the longest, and busy time per 1,000 tokens.
+const LONG_ONLY = process.env.ASKLLM_BENCH_ONLY === 'long';
+const ONLY = RELAY_ONLY || HOP_ONLY || SELECTIONS_ONLY || RELOAD_ONLY || HEAP_ONLY || LONG_ONLY;
 const EXTENSION = path.resolve(process.env.ASKLLM_BENCH_EXTENSION ?? root);
 const VARIANTS = RELAY_ONLY ? ['ours', 'floor'] : ['ours', 'floor', 'naive'];
 // ASKLLM_BENCH_RATES=2000 and ASKLLM_BENCH_SURFACES=webview|editor narrow a relay run (for a bisect).
@@ -560,6 +563,9 @@ async function heapRuns(reps = 3, tokens = 50000, rate = 5000) {
 
 try {
   if (HEAP_ONLY) await heapRuns();
+  for (let i = 0; LONG_ONLY && i < Number(process.env.ASKLLM_BENCH_REPS ?? 3); i++) {
+    for (const tokens of RENDER_LENGTHS) for (const variant of ['ours', 'floor']) await runWebview(variant, tokens, 2000);
+  }
   if (RELOAD_ONLY) await reloadRuns();
   if (HOP_ONLY) await hopRuns();
   if (SELECTIONS_ONLY) await selectionRuns();

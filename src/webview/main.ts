@@ -4,6 +4,7 @@ import { assertNever, isHostMessage, type HostMessage, type UiAttachment, type U
 import { answerActions, errorActions, LAST_ONLY, lastIds, type AnswerAction, type ErrorAction } from './actions';
 import { Announcer } from './announce';
 import { attachmentDetails, Chips } from './chips';
+import { followCodeEdges, watchCode } from './codeEdges';
 import { button, h } from './dom';
 import { Follow, type ScrollPos } from './follow';
 import { HistoryPanel } from './historyPanel';
@@ -80,6 +81,7 @@ const announcer = new Announcer();
 // Links in answers open through the host (http and https only), never by the webview itself.
 interceptLinks(list, (href) => send({ type: 'openLink', href }));
 const scroller = h('main', { id: 'scroller', 'aria-label': STRINGS.conversation }, empty, list);
+followCodeEdges(list, scroller);
 const prompt = h('textarea', { id: 'prompt', rows: '1', placeholder: l10n.t('Ask anything… (Enter to send)'), title: l10n.t('Enter sends, Shift+Enter adds a new line'), 'aria-label': l10n.t('Message') });
 const sendBtn = button(l10n.t('Send'), l10n.t('Send (Enter)'), () => submit(), { id: 'send', class: 'primary' });
 const stopBtn = button(l10n.t('Stop'), l10n.t('Stop the answer (Escape)'), () => send({ type: 'stop' }), { id: 'stop', class: 'danger', hidden: '' });
@@ -167,6 +169,7 @@ function errorBox(msg: UiMessage & { error: UiError }): HTMLElement {
 }
 
 function addCodeButtons(block: HTMLElement) {
+  watchCode(block);
   for (const pre of block.querySelectorAll('pre')) {
     const code = pre.textContent ?? '';
     pre.prepend(h('div', { class: 'code-actions' },

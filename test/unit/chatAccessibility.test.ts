@@ -251,6 +251,21 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
     assert.equal((await posted()).filter((m) => m.type === 'typing').length, 2, 'again once the connection could have closed');
   });
 
+  it('a code block wider than the view fades at the edge it continues past, and the fades follow its sideways scroll; a narrow one has none', async () => {
+    const wide = `const line = "${'x'.repeat(200)}";`;
+    await load([{ id: 'a', role: 'assistant', text: `\`\`\`ts\n${wide}\n\`\`\`\n\nThen:\n\n\`\`\`ts\nconst a = 1;\n\`\`\``, status: 'done', stats: stats() }]);
+    const edges = () => page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.content pre > code')].map((c) => ({
+      wide: c.classList.contains('wide'), start: c.style.getPropertyValue('--fade-start'), end: c.style.getPropertyValue('--fade-end'), mask: getComputedStyle(c).maskImage,
+    })));
+    const [long, short] = await edges();
+    assert.deepEqual({ ...long, mask: long.mask !== 'none' }, { wide: true, start: '0px', end: '2.5em', mask: true });
+    assert.deepEqual(short, { wide: false, start: '', end: '', mask: 'none' });
+    await page.evaluate(() => { const c = document.querySelector<HTMLElement>('.content pre > code')!; c.scrollLeft = c.scrollWidth; });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    const [end] = await edges();
+    assert.deepEqual([end.start, end.end], ['2.5em', '0px'], 'scrolled to its end: the fade is at the start only');
+  });
+
   it('the speed line stops saying "waiting" with the first words, not a tick later', async () => {
     await load();
     const speed = await page.evaluate(async (ms) => {

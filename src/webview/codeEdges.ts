@@ -1,0 +1,48 @@
+// A code block wider than the view fades out at the edge it continues past, so it shows that it
+// scrolls even where scrollbars are overlays. Worked out when a block is finished, when the user
+// scrolls it sideways and when the view's width changes, never on a frame of its own: a
+// scroll-driven CSS animation on every block did the same, and the renderer then served every
+// block of the conversation on every frame (bench/results/long-2026-12-02.md).
+
+/** The fade's width (chat.css reads --fade-start and --fade-end on `code.wide`). */
+const FADE = '2.5em';
+
+const waiting = new Set<HTMLElement>();
+let queued = false;
+
+/** Each code element's overflow is read first, then written, so one layout serves them all. */
+function apply(codes: Iterable<HTMLElement>): void {
+  const read = [...codes].filter((c) => c.isConnected).map((c) => ({ c, max: c.scrollWidth - c.clientWidth, left: c.scrollLeft }));
+  for (const { c, max, left } of read) {
+    const wide = max > 1;
+    if (c.classList.contains('wide') !== wide) c.classList.toggle('wide', wide);
+    if (!wide) continue;
+    c.style.setProperty('--fade-start', left > 1 ? FADE : '0px');
+    c.style.setProperty('--fade-end', left < max - 1 ? FADE : '0px');
+  }
+}
+
+/** The code blocks of a finished block, measured in the next animation frame (with whatever else came). */
+export function watchCode(block: HTMLElement): void {
+  for (const code of block.querySelectorAll<HTMLElement>('pre > code')) waiting.add(code);
+  if (queued || !waiting.size) return;
+  queued = true;
+  requestAnimationFrame(() => {
+    queued = false;
+    apply(waiting);
+    waiting.clear();
+  });
+}
+
+/** Keeps the fades right as blocks in `list` scroll sideways and as `scroller` changes width. */
+export function followCodeEdges(list: HTMLElement, scroller: HTMLElement): void {
+  list.addEventListener('scroll', (e) => {
+    if (e.target instanceof HTMLElement && e.target.matches('pre > code')) apply([e.target]);
+  }, { capture: true, passive: true });
+  let width = 0;
+  new ResizeObserver(() => {
+    if (scroller.clientWidth === width) return;
+    width = scroller.clientWidth;
+    apply(list.querySelectorAll<HTMLElement>('.content pre > code'));
+  }).observe(scroller);
+}
