@@ -125,7 +125,7 @@ export class StreamingMarkdown {
   }
 
   /**
-   * Plain words (letters, digits, spaces, CJK and emoji: nothing Markdown or linkify reads) that
+   * Plain words (PLAIN: nothing Markdown or linkify reads in the middle of a line) that
    * continue the text the tail's last element ends with are added to its last text node, with no
    * Markdown render, sanitizing or morph for this frame: the render of the longer tail would
    * differ from the shorter one's only there. Where that cannot be told, the tail is rendered.
