@@ -297,6 +297,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'setApiKey': await vscode.commands.executeCommand('askLlm.setApiKey', m.profileId); return;
       case 'copy': if (await this.shows(m)) await vscode.env.clipboard.writeText(m.text); return;
       case 'insertAtCursor': if (await this.shows(m)) await this.insert(m.text); return;
+      case 'openInNewFile': if (await this.shows(m)) await this.openInNewFile(m.text, m.language); return;
       case 'openLink': return this.openLink(m.href);
       default: return assertNever(m);
     }
@@ -318,6 +319,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       return;
     }
     await vscode.env.openExternal(vscode.Uri.parse(url.href, true));
+  }
+
+  /** A code block opens in its fence's language when VS Code knows it; an answer as Markdown. */
+  private async openInNewFile(text: string, language?: string): Promise<void> {
+    const known = language && (await vscode.languages.getLanguages()).includes(language) ? language : undefined;
+    const doc = await vscode.workspace.openTextDocument({ language: known ?? (language ? 'plaintext' : 'markdown'), content: text });
+    await vscode.window.showTextDocument(doc);
   }
 
   private async insert(text: string): Promise<void> {

@@ -131,6 +131,8 @@ export type WebviewMessage =
   | { type: 'retry' }
   | { type: 'insertAtCursor'; text: string }
   | { type: 'copy'; text: string }
+  /** An answer or a code block in a new untitled document (`language`: the block's fence, if VS Code knows it). */
+  | { type: 'openInNewFile'; text: string; language?: string }
   /** A click on a link in an answer: the host opens it if it is http or https. */
   | { type: 'openLink'; href: string };
 
@@ -191,6 +193,7 @@ const WEBVIEW: Table<WebviewMessage> = {
   exportChat: { id: optional(str) },
   insertAtCursor: { text: str },
   copy: { text: str },
+  openInNewFile: { text: str, language: optional(str) },
   openLink: { href: str },
 };
 

@@ -12,7 +12,7 @@ const STRINGS = {
   yesterday: l10n.t('yesterday'),
 };
 
-export type AnswerAction = 'continue' | 'regenerate' | 'copy' | 'insert';
+export type AnswerAction = 'continue' | 'regenerate' | 'copy' | 'insert' | 'open';
 export type ErrorAction = 'continue' | 'setApiKey' | 'retry' | 'selectProvider';
 
 /**
@@ -24,7 +24,7 @@ export function answerActions(m: UiMessage): AnswerAction[] {
   const out: AnswerAction[] = [];
   if (canContinue(m) && !m.error) out.push('continue');
   out.push('regenerate');
-  if (m.text) out.push('copy', 'insert');
+  if (m.text) out.push('copy', 'insert', 'open');
   return out;
 }
 

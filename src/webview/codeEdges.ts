@@ -4,21 +4,16 @@
 // scroll-driven CSS animation on every block did the same, and the renderer then served every
 // block of the conversation on every frame (bench/results/long-2026-12-02.md).
 
-/** The fade's width (chat.css reads --fade-start and --fade-end on `code.wide`). */
-const FADE = '2.5em';
-
 const waiting = new Set<HTMLElement>();
 let queued = false;
 
 /** Each code element's overflow is read first, then written, so one layout serves them all. */
 function apply(codes: Iterable<HTMLElement>): void {
   const read = [...codes].filter((c) => c.isConnected).map((c) => ({ c, max: c.scrollWidth - c.clientWidth, left: c.scrollLeft }));
+  // Classes (chat.css draws the fades), not inline styles: what an answer holds is only what the renderer makes.
   for (const { c, max, left } of read) {
-    const wide = max > 1;
-    if (c.classList.contains('wide') !== wide) c.classList.toggle('wide', wide);
-    if (!wide) continue;
-    c.style.setProperty('--fade-start', left > 1 ? FADE : '0px');
-    c.style.setProperty('--fade-end', left < max - 1 ? FADE : '0px');
+    c.classList.toggle('fade-start', max > 1 && left > 1);
+    c.classList.toggle('fade-end', max > 1 && left < max - 1);
   }
 }
 

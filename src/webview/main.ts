@@ -56,6 +56,8 @@ const STRINGS = {
   copyTitle: l10n.t('Copy the answer'),
   insert: l10n.t('Insert'),
   insertTitle: l10n.t('Insert the answer at the cursor'),
+  open: l10n.t('Open in New File'),
+  openTitle: l10n.t('Open the answer in a new untitled document'),
   conversation: l10n.t('Conversation'),
   providerTitle: l10n.t('Switch the provider and model that answer'),
   providerName: (current: string) => l10n.t('Provider: {0}. Switch provider', current),
@@ -152,6 +154,7 @@ function actionButton(action: AnswerAction | ErrorAction, msg: UiMessage): HTMLB
       case 'selectProvider': return [STRINGS.selectProvider, STRINGS.selectProviderTitle, () => send({ type: 'selectProvider' })];
       case 'copy': return [STRINGS.copy, STRINGS.copyTitle, () => send({ type: 'copy', text: msg.text })];
       case 'insert': return [STRINGS.insert, STRINGS.insertTitle, () => send({ type: 'insertAtCursor', text: msg.text })];
+      case 'open': return [STRINGS.open, STRINGS.openTitle, () => send({ type: 'openInNewFile', text: msg.text })];
       default: return assertNever(action);
     }
   })();
@@ -172,9 +175,11 @@ function addCodeButtons(block: HTMLElement) {
   watchCode(block);
   for (const pre of block.querySelectorAll('pre')) {
     const code = pre.textContent ?? '';
+    const language = /language-([\w+#-]+)/.exec(pre.querySelector('code')?.className ?? '')?.[1];
     pre.prepend(h('div', { class: 'code-actions' },
       button(l10n.t('Copy'), l10n.t('Copy code'), () => send({ type: 'copy', text: code })),
-      button(l10n.t('Insert'), l10n.t('Insert code at the cursor'), () => send({ type: 'insertAtCursor', text: code }))));
+      button(l10n.t('Insert'), l10n.t('Insert code at the cursor'), () => send({ type: 'insertAtCursor', text: code })),
+      button(l10n.t('Open'), l10n.t('Open the code in a new untitled document'), () => send({ type: 'openInNewFile', text: code, ...(language ? { language } : {}) }))));
   }
 }
 

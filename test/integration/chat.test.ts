@@ -180,7 +180,7 @@ describe('chat view', function () {
     assert.equal(editor.document.getText(), 'top\n\nbottom', 'without the toggle the editor is left alone');
   });
 
-  it('conversations: new, list, switch, rename, export as Markdown, delete', async () => {
+  it('conversations: new, list, switch, rename, export as Markdown, open an answer or a code block in a new file, delete', async () => {
     await useProvider('/say/5000/v1');
     await chat({ type: 'send', text: 'say: alpha' });
     const a = (await chat()).activeId;
@@ -208,6 +208,15 @@ describe('chat view', function () {
     assert.equal(exported.languageId, 'markdown');
     assert.ok(exported.isUntitled);
     assert.equal(exported.getText(), '# Greek letters\n\n## You\n\nsay: alpha\n\n## test · m\n\n alpha\n');
+
+    // "Open in New File" on an answer (Markdown) and on a code block (its fence's language).
+    await chat({ type: 'openInNewFile', text: ' alpha' });
+    assert.deepEqual([vscode.window.activeTextEditor!.document.isUntitled, vscode.window.activeTextEditor!.document.languageId, vscode.window.activeTextEditor!.document.getText()], [true, 'markdown', ' alpha']);
+    await chat({ type: 'openInNewFile', text: 'alpha', language: 'python' });
+    assert.deepEqual([vscode.window.activeTextEditor!.document.languageId, vscode.window.activeTextEditor!.document.getText()], ['python', 'alpha']);
+    const before = vscode.window.activeTextEditor!.document;
+    await chat({ type: 'openInNewFile', text: 'text no answer shows' });
+    assert.equal(vscode.window.activeTextEditor!.document, before, 'the host opens only text an answer shows');
 
     state = await chat({ type: 'deleteChat', id: a });
     assert.ok(!state.chats.some((c) => c.id === a));

@@ -176,7 +176,7 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
     const streaming = await tabWalk();
 
     const has = (stops: Stop[], want: string) => stops.some((s) => s.key === want || s.key.startsWith(want) || s.key.endsWith(want));
-    for (const want of ['#provider', '#history-toggle', '#new-chat', 'summary.', '[data-action=copy]', '[data-action=insert]', 'button.(code)', '[data-action=edit]',
+    for (const want of ['#provider', '#history-toggle', '#new-chat', 'summary.', '[data-action=copy]', '[data-action=insert]', '[data-action=open]', 'button.(code)', '[data-action=edit]',
       '[data-action=regenerate]', '[data-action=continue]', '[data-action=setApiKey]', '[data-action=retry]', '[data-action=selectProvider]', 'button.chip-remove', '#prompt',
       '#attach-selection', '#attach-file', '#at-cursor', '#send']) {
       assert.ok(has(finished, want), `Tab reaches ${want} (reached: ${finished.map((s) => s.key).join(' ')})`);
@@ -254,12 +254,13 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
   it('a code block wider than the view fades at the edge it continues past, and the fades follow its sideways scroll; a narrow one has none', async () => {
     const wide = `const line = "${'x'.repeat(200)}";`;
     await load([{ id: 'a', role: 'assistant', text: `\`\`\`ts\n${wide}\n\`\`\`\n\nThen:\n\n\`\`\`ts\nconst a = 1;\n\`\`\``, status: 'done', stats: stats() }]);
-    const edges = () => page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.content pre > code')].map((c) => ({
-      wide: c.classList.contains('wide'), start: c.style.getPropertyValue('--fade-start'), end: c.style.getPropertyValue('--fade-end'), mask: getComputedStyle(c).maskImage,
-    })));
+    const edges = () => page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.content pre > code')].map((c) => {
+      const css = getComputedStyle(c);
+      return { start: css.getPropertyValue('--fade-start'), end: css.getPropertyValue('--fade-end'), mask: css.maskImage !== 'none' };
+    }));
     const [long, short] = await edges();
-    assert.deepEqual({ ...long, mask: long.mask !== 'none' }, { wide: true, start: '0px', end: '2.5em', mask: true });
-    assert.deepEqual(short, { wide: false, start: '', end: '', mask: 'none' });
+    assert.deepEqual(long, { start: '0px', end: '2.5em', mask: true });
+    assert.deepEqual(short, { start: '', end: '', mask: false });
     await page.evaluate(() => { const c = document.querySelector<HTMLElement>('.content pre > code')!; c.scrollLeft = c.scrollWidth; });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
     const [end] = await edges();
@@ -318,7 +319,7 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
     assert.equal(await page.locator('#scroller').evaluate((el) => el.scrollTop), 0, 'reached the top');
     assert.equal(await answer(0).locator('strong').count(), 1, 'rendered on the way');
     assert.equal(await page.locator('.content.deferred').count(), 0, 'every answer passed was rendered');
-    assert.equal(await answer(0).locator('.code-actions button').count(), 2, 'with its code buttons');
+    assert.equal(await answer(0).locator('.code-actions button').count(), 3, 'with its code buttons (Copy, Insert, Open)');
     assert.deepEqual(await answer(0).evaluate((el) => [...el.children].slice(-2).map((c) => c.className)), ['md-tail', 'note'], 'the note still after the text');
   });
 });

@@ -173,9 +173,9 @@ describe('Continue, Regenerate, Edit: which message offers what', () => {
   });
 
   it('Continue under a cut answer, in the error box after a failure with text; set the key for auth', () => {
-    assert.deepEqual(answerActions(cut), ['continue', 'regenerate', 'copy', 'insert']);
-    assert.deepEqual(answerActions(whole), ['regenerate', 'copy', 'insert']);
-    assert.deepEqual(answerActions(failedAfterText), ['regenerate', 'copy', 'insert'], 'the error box offers Continue');
+    assert.deepEqual(answerActions(cut), ['continue', 'regenerate', 'copy', 'insert', 'open']);
+    assert.deepEqual(answerActions(whole), ['regenerate', 'copy', 'insert', 'open']);
+    assert.deepEqual(answerActions(failedAfterText), ['regenerate', 'copy', 'insert', 'open'], 'the error box offers Continue');
     assert.deepEqual(answerActions(failedEmpty), ['regenerate']);
     assert.deepEqual(errorActions({ ...failedAfterText, error: failedAfterText.error! }), ['continue', 'retry', 'selectProvider']);
     assert.deepEqual(errorActions({ ...failedEmpty, error: failedEmpty.error! }), ['setApiKey', 'retry', 'selectProvider']);
