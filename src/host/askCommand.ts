@@ -104,7 +104,7 @@ const FENCE_LANGUAGES: Record<string, string> = {
 };
 
 /** The VS Code language of a fence's info string, if VS Code knows it. */
-async function languageOfFence(tag: string | undefined): Promise<string | undefined> {
+export async function languageOfFence(tag: string | undefined): Promise<string | undefined> {
   if (!tag) return undefined;
   const id = FENCE_LANGUAGES[tag.toLowerCase()] ?? tag.toLowerCase();
   return (await vscode.languages.getLanguages()).includes(id) ? id : undefined;
@@ -386,7 +386,6 @@ export class AskCommand implements vscode.Disposable {
         if (!writer) return; // nothing arrived
         writer.push(range!, shaper!.flush());
         // The document may refuse the last pieces as they settle: then they go on in the new one.
-        await moving;
         for (let settled: DocumentRange | undefined; settled !== range;) {
           settled = range;
           await range!.finish(o);

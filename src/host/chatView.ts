@@ -7,6 +7,7 @@ import type { ChatMessage, LlmEvent, Usage } from '../core/types';
 import { L10N_ELEMENT_ID, l10nScriptContent } from '../shared/l10n';
 import { openableUrl } from '../shared/links';
 import { assertNever, canContinue, isWebviewMessage, type HostMessage, type UiAttachment, type UiChat, type UiMessage, type UiProvider, type UiStats, type WebviewMessage } from '../shared/protocol';
+import { languageOfFence } from './askCommand';
 import { attachmentFrom, sourceEditor } from './chatAttach';
 import { chatCsp } from './chatCsp';
 import type { ChatDeps } from './chatDeps';
@@ -321,10 +322,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     await vscode.env.openExternal(vscode.Uri.parse(url.href, true));
   }
 
-  /** A code block opens in its fence's language when VS Code knows it; an answer as Markdown. */
-  private async openInNewFile(text: string, language?: string): Promise<void> {
-    const known = language && (await vscode.languages.getLanguages()).includes(language) ? language : undefined;
-    const doc = await vscode.workspace.openTextDocument({ language: known ?? (language ? 'plaintext' : 'markdown'), content: text });
+  /** A code block opens in its fence's language (as the editor's new documents do); an answer as Markdown. */
+  private async openInNewFile(text: string, fence?: string): Promise<void> {
+    const language = fence === undefined ? 'markdown' : (await languageOfFence(fence)) ?? 'plaintext';
+    const doc = await vscode.workspace.openTextDocument({ language, content: text });
     await vscode.window.showTextDocument(doc);
   }
 

@@ -131,7 +131,7 @@ export type WebviewMessage =
   | { type: 'retry' }
   | { type: 'insertAtCursor'; text: string }
   | { type: 'copy'; text: string }
-  /** An answer or a code block in a new untitled document (`language`: the block's fence, if VS Code knows it). */
+  /** An answer (no `language`: Markdown) or a code block (`language`: its fence's info string, '' for none) in a new untitled document. */
   | { type: 'openInNewFile'; text: string; language?: string }
   /** A click on a link in an answer: the host opens it if it is http or https. */
   | { type: 'openLink'; href: string };

@@ -17,10 +17,10 @@ function apply(codes: Iterable<HTMLElement>): void {
   }
 }
 
-/** The code blocks of a finished block, measured in the next animation frame (with whatever else came). */
-export function watchCode(block: HTMLElement): void {
-  for (const code of block.querySelectorAll<HTMLElement>('pre > code')) waiting.add(code);
-  if (queued || !waiting.size) return;
+/** A finished block's code element, measured in the next animation frame (with whatever else came). */
+export function watchCode(code: HTMLElement): void {
+  waiting.add(code);
+  if (queued) return;
   queued = true;
   requestAnimationFrame(() => {
     queued = false;

@@ -11,7 +11,7 @@ import { HistoryPanel } from './historyPanel';
 import { promptKeyAction } from './keys';
 import { interceptLinks } from './links';
 import { l10n } from './l10n';
-import { StreamingMarkdown } from './markdown';
+import { fenceOf, StreamingMarkdown } from './markdown';
 import { reasoningSummary, stillReasoning } from './reasoning';
 import { speedLine } from './speedLine';
 
@@ -172,14 +172,15 @@ function errorBox(msg: UiMessage & { error: UiError }): HTMLElement {
 }
 
 function addCodeButtons(block: HTMLElement) {
-  watchCode(block);
   for (const pre of block.querySelectorAll('pre')) {
     const code = pre.textContent ?? '';
-    const language = /language-([\w+#-]+)/.exec(pre.querySelector('code')?.className ?? '')?.[1];
+    const el = pre.querySelector('code');
+    if (el) watchCode(el);
+    const language = (el && fenceOf(el)) ?? ''; // a block with no fence opens as plain text
     pre.prepend(h('div', { class: 'code-actions' },
       button(l10n.t('Copy'), l10n.t('Copy code'), () => send({ type: 'copy', text: code })),
       button(l10n.t('Insert'), l10n.t('Insert code at the cursor'), () => send({ type: 'insertAtCursor', text: code })),
-      button(l10n.t('Open'), l10n.t('Open the code in a new untitled document'), () => send({ type: 'openInNewFile', text: code, ...(language ? { language } : {}) }))));
+      button(l10n.t('Open'), l10n.t('Open the code in a new untitled document'), () => send({ type: 'openInNewFile', text: code, language }))));
   }
 }
 

@@ -52,9 +52,14 @@ function sanitized(html: string): DocumentFragment {
   return DOMPurify.sanitize(html, { ...PURIFY, RETURN_DOM_FRAGMENT: true });
 }
 
+/** A code element's fence info string (markdown-it's `language-…` class), if it had one. */
+export function fenceOf(code: Element): string | undefined {
+  return /language-([\w+#-]+)/.exec(code.className)?.[1];
+}
+
 function highlight(root: HTMLElement): void {
   for (const code of root.querySelectorAll<HTMLElement>('pre > code[class*="language-"]')) {
-    const lang = /language-([\w+#-]+)/.exec(code.className)?.[1];
+    const lang = fenceOf(code);
     if (lang && hljs.getLanguage(lang)) hljs.highlightElement(code);
   }
 }
