@@ -72,6 +72,21 @@ async function send(chat, text) {
 // (status done) is the last one until the answer's own message arrives a moment later.
 const lastMessage = (chat, status) => chat.locator(`#messages > article.assistant:last-child${status ? `[data-status="${status}"]` : ''}`);
 
+/**
+ * How many lines of the editor carry a whole-line mark in the theme colour `colorVar` (a
+ * decoration's colour is resolved into its CSS rule, so compare computed colours).
+ */
+async function markedLines(page, colorVar) {
+  return page.evaluate((v) => {
+    const probe = document.createElement('div');
+    probe.style.background = `var(${v})`;
+    document.querySelector('.monaco-workbench').append(probe);
+    const color = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    return [...document.querySelectorAll('.monaco-editor .view-overlays > div > div')].filter((el) => getComputedStyle(el).backgroundColor === color).length;
+  }, colorVar);
+}
+
 async function serverLog(ctx) {
   return (await fetch(`${ctx.fixtures.url}/_log`)).json();
 }
@@ -196,6 +211,9 @@ export const scenarios = [
     await page.waitForTimeout(1500);
     assert.doesNotMatch(await page.locator('.statusbar').innerText(), /characters selected/, 'the streaming text is not left selected');
     await ctx.shot('9-rewrite-two-selections-streaming');
+    // The lines being written are marked while they stream.
+    const streamingMark = '--vscode-diffEditor-insertedTextBackground';
+    assert.ok(await markedLines(page, streamingMark) >= 2, 'the streaming ranges are marked');
     // Escape in the editor stops both (the two cursors left over the answers do not keep it).
     // Focus the editor as a keyboard user does (a click on text that is moving can land anywhere).
     const idle = page.locator('.statusbar-item', { hasText: 'synth-slow' });
@@ -221,6 +239,9 @@ export const scenarios = [
     await undo.waitFor({ timeout: T });
     await page.locator('.codelens-decoration a', { hasText: 'Keep' }).first().waitFor({ timeout: T });
     await ctx.shot('9b-rewrite-keep-undo');
+    // Done: the streaming mark is gone; the review's own mark shows what was rewritten.
+    assert.equal(await markedLines(page, streamingMark), 0, 'no streaming mark once stopped');
+    assert.ok(await markedLines(page, '--vscode-diffEditor-insertedLineBackground') >= 2, 'the rewritten ranges are marked for review');
     await undo.click();
     await lines.filter({ hasText: /(first|second):\s+alpha/ }).waitFor({ timeout: T });
     await ctx.shot('9c-rewrite-one-undone');
