@@ -27,7 +27,10 @@ const HEAP_ONLY = process.env.ASKLLM_BENCH_ONLY === 'heap';
 // ASKLLM_BENCH_ONLY=long: 10,000- and 50,000-token answers at 2,000 tokens/s, ours and the floor's,
 // interleaved (ASKLLM_BENCH_REPS times): long tasks, the longest, and busy time per 1,000 tokens.
 const LONG_ONLY = process.env.ASKLLM_BENCH_ONLY === 'long';
-const ONLY = RELAY_ONLY || HOP_ONLY || SELECTIONS_ONLY || RELOAD_ONLY || HEAP_ONLY || LONG_ONLY;
+// ASKLLM_BENCH_ONLY=continue: a fresh ask into a document, cut at the token limit, then Continue;
+// from each command to its first character in the document (ASKLLM_BENCH_REPS pairs).
+const CONTINUE_ONLY = process.env.ASKLLM_BENCH_ONLY === 'continue';
+const ONLY = RELAY_ONLY || HOP_ONLY || SELECTIONS_ONLY || RELOAD_ONLY || HEAP_ONLY || LONG_ONLY || CONTINUE_ONLY;
 const EXTENSION = path.resolve(process.env.ASKLLM_BENCH_EXTENSION ?? root);
 const VARIANTS = RELAY_ONLY ? ['ours', 'floor'] : ['ours', 'floor', 'naive'];
 // ASKLLM_BENCH_RATES=2000 and ASKLLM_BENCH_SURFACES=webview|editor narrow a relay run (for a bisect).
@@ -426,6 +429,41 @@ async function selectionRuns(reps = 3, tokens = 1000, rate = 500) {
 }
 
 /**
+ * Continue against a fresh ask (`/cont`: a `length`-cut answer, then its continuation), `reps`
+ * pairs, each a fresh ask into a new document and askLlm.continue on it: from the command to its
+ * first character in the document, and from the command to the request at the server.
+ */
+async function continueRuns(reps = Number(process.env.ASKLLM_BENCH_REPS ?? 10), rate = 500) {
+  const label = `bench-${++scenarioId}`;
+  const url = `${fixtures.url}/cont/${rate}/v1`;
+  await writeSettings({
+    'askLlm.providers': [{ id: label, label, kind: 'openai', model: 'cont', baseUrl: url }],
+    'askLlm.activeProvider': label,
+    'askLlmBench.job': { url, reportUrl: `${fixtures.url}/_report` },
+  });
+  const out = { fresh: [], continue: [], freshHop: [], continueHop: [] };
+  for (let i = 0; i < reps; i++) {
+    const seen = (await (await fetch(`${fixtures.url}/_log`)).json()).length;
+    await palette('Ask LLM Bench: ask, then continue');
+    const r = await waitReport((x) => x && x.continueRun, 'ask, then continue');
+    const reqs = (await (await fetch(`${fixtures.url}/_log`)).json()).slice(seen).filter((q) => q.url.startsWith('/cont/'));
+    if (r.freshFinish !== 'length' || r.continuedFinish !== 'stop' || r.freshMs === undefined || r.continueMs === undefined || reqs.length !== 2) {
+      throw new Error(`continue run ${i}: ${JSON.stringify({ ...r, requests: reqs.length })}`);
+    }
+    out.fresh.push(r.freshMs);
+    out.continue.push(r.continueMs);
+    out.freshHop.push(reqs[0].receivedAt - r.freshAt);
+    out.continueHop.push(reqs[1].receivedAt - r.continueAt);
+    await palette('View: Revert and Close Editor').catch(() => undefined);
+  }
+  const ratios = out.continue.map((c, i) => c / out.fresh[i]);
+  results.continue = { rate, reps, samples: out, fresh: stats(out.fresh), continue: stats(out.continue), freshHop: stats(out.freshHop), continueHop: stats(out.continueHop), ratio: { median: pct(ratios, 50), min: Math.min(...ratios), max: Math.max(...ratios) } };
+  const c = results.continue;
+  console.log(`[bench] command → first character: fresh ask p50 ${c.fresh.p50.toFixed(1)} p95 ${c.fresh.p95.toFixed(1)} ms, continue p50 ${c.continue.p50.toFixed(1)} p95 ${c.continue.p95.toFixed(1)} ms; continue/fresh ${c.ratio.median.toFixed(2)}× [${c.ratio.min.toFixed(2)}–${c.ratio.max.toFixed(2)}] (${reps} pairs)`);
+  console.log(`[bench] command → request at the server: fresh p50 ${c.freshHop.p50.toFixed(1)} ms, continue p50 ${c.continueHop.p50.toFixed(1)} ms`);
+}
+
+/**
  * A long conversation after a window reload. Seeds `pairs` question–answer pairs of `tokens` each
  * through the chat (a fast synthetic provider), then, `reps` times interleaved, reloads the window
  * with an empty chat open and with the long one open. For each: from the reload command to the
@@ -569,6 +607,7 @@ try {
   if (RELOAD_ONLY) await reloadRuns();
   if (HOP_ONLY) await hopRuns();
   if (SELECTIONS_ONLY) await selectionRuns();
+  if (CONTINUE_ONLY) await continueRuns();
   for (const rate of SURFACES.includes('webview') && (RELAY_ONLY || !ONLY) ? RATES : []) {
     for (const variant of VARIANTS) {
       await runWebview(variant, Math.min(LATENCY_TOKENS[rate], variant === 'naive' ? NAIVE_MAX_TOKENS.webview : Infinity), rate);
@@ -628,6 +667,7 @@ async function restOfSuite() {
 
   await hopRuns();
   await selectionRuns();
+  await continueRuns();
 
   // Footprint.
   const logs = execFileSync('bash', ['-c', `grep -rh "activated in" "${server.userData}/logs" 2>/dev/null | tail -1`]).toString();

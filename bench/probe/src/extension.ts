@@ -153,6 +153,37 @@ export function activate(context: vscode.ExtensionContext): void {
         edits, durationMs, undoRestores, redoRestores,
       });
     }),
+    vscode.commands.registerCommand('askLlmBench.continue', async () => {
+      // Continue against a fresh ask, from the command to its first character in the document: a
+      // fresh ask at the cursor of a new document (the job's provider cuts it at the token limit),
+      // then askLlm.continue on it.
+      const job = vscode.workspace.getConfiguration('askLlmBench').get<{ reportUrl: string }>('job')!;
+      const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: '' });
+      await vscode.window.showTextDocument(doc);
+      // The first change with text after the command, read once the command has resolved.
+      let since = 0;
+      let first: number | undefined;
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (first === undefined && e.document === doc && e.contentChanges.some((c) => c.text)) first = now();
+      });
+      // Each command a second after the last (as a user's would be): the editor just opened, or
+      // the warning that the answer was cut just appeared, is not in the figure.
+      const timed = async <T>(command: string, args?: unknown): Promise<[T, number | undefined, number]> => {
+        await new Promise((r) => setTimeout(r, 1000));
+        first = undefined;
+        since = now();
+        const result = await vscode.commands.executeCommand<T>(command, args);
+        return [result, first === undefined ? undefined : first - since, since];
+      };
+      type Result = { finishReason: string } | undefined;
+      const [fresh, freshMs, freshAt] = await timed<Result>('askLlm.ask', { prompt: 'bench', target: 'cursor' });
+      const [continued, continueMs, continueAt] = await timed<Result>('askLlm.continue');
+      sub.dispose();
+      await report(job.reportUrl, {
+        continueRun: true, freshMs, continueMs, freshAt, continueAt,
+        freshFinish: fresh?.finishReason, continuedFinish: continued?.finishReason, text: doc.getText(),
+      });
+    }),
     vscode.commands.registerCommand('askLlmBench.report', async () => {
       // Document marks, edits and the extension host's CPU and memory since the last report.
       const job = vscode.workspace.getConfiguration('askLlmBench').get<{ reportUrl: string }>('job')!;
