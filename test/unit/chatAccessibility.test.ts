@@ -280,6 +280,25 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
     assert.match(speed ?? '', /^\d+ ms$/, `the elapsed time, not a wait: ${speed}`);
   });
 
+  it('a cursor blinks at the end of a streaming answer only: none once it is done or stopped, and again while it continues', async () => {
+    await load();
+    // The elements of the answer that show the cursor (a ▍ in their ::after).
+    const cursors = () => page.evaluate(() => [...document.querySelectorAll('.message.assistant .content *')]
+      .filter((el) => getComputedStyle(el, '::after').content === '"▍"').map((el) => el.textContent));
+    await post(
+      { type: 'messageAdded', message: { id: 'c', role: 'assistant', text: '', status: 'streaming' } },
+      { type: 'delta', id: 'c', text: 'First paragraph.\n\nThe second one is still' },
+    );
+    assert.deepEqual(await cursors(), ['The second one is still'], 'one cursor, after the last words');
+    await post({ type: 'messageDone', id: 'c', status: 'cancelled', finishReason: 'cancelled' });
+    assert.deepEqual(await cursors(), [], 'no cursor once stopped');
+    await post({ type: 'messageReplaced', message: { id: 'c', role: 'assistant', text: 'First paragraph.\n\nThe second one is still', status: 'streaming' } });
+    await post({ type: 'delta', id: 'c', text: ' going' });
+    assert.deepEqual(await cursors(), ['The second one is still going'], 'the cursor is back while the answer continues');
+    await post({ type: 'messageDone', id: 'c', status: 'done', finishReason: 'stop' });
+    assert.deepEqual(await cursors(), [], 'no cursor once done');
+  });
+
   it('a long conversation opens with its last messages rendered; older answers are text until they come near, then Markdown, and what the user reads does not move', async () => {
     const messages: UiMessage[] = [];
     for (let i = 0; i < 60; i++) {
