@@ -19,14 +19,21 @@ const BLOCKS = new Set(['p', 'div', 'li', 'pre', 'blockquote', 'h1', 'h2', 'h3',
 
 /**
  * An answer's rendered text as it reads (what the Markdown shows, not its syntax), without the
- * code blocks' Copy / Insert buttons. Reads no layout (no innerText).
+ * code blocks' Copy / Insert buttons. Reads no layout (no innerText). With `max`, the walk stops
+ * soon after that many characters: a 50,000-token answer has thousands of elements, and walking
+ * them all when it ends cost a long task for text that is cut to `max` anyway.
  */
-export function spokenText(root: Node): string {
+export function spokenText(root: Node, max = Infinity): { text: string; more: boolean } {
   const parts: string[] = [];
+  let length = 0;
+  // Collapsing whitespace shortens the text: read on well past `max` before stopping.
+  const enough = () => length > 2 * max + 1000;
   const walk = (n: Node) => {
     for (const c of n.childNodes) {
+      if (enough()) return;
       if (c.nodeType === Node.TEXT_NODE) {
         parts.push(c.nodeValue ?? '');
+        length += c.nodeValue?.length ?? 0;
         continue;
       }
       if (!(c instanceof Element) || c.classList.contains('code-actions') || c.getAttribute('aria-hidden') === 'true') continue;
@@ -37,7 +44,8 @@ export function spokenText(root: Node): string {
     }
   };
   walk(root);
-  return parts.join('').replace(/[ \t]*\n\s*/g, '\n').replace(/[ \t]+/g, ' ').trim();
+  const text = parts.join('').replace(/[ \t]*\n\s*/g, '\n').replace(/[ \t]+/g, ' ').trim();
+  return { text: text.slice(0, max), more: text.length > max || enough() };
 }
 
 /** One visually hidden, polite live region; `say` replaces what it holds. */
@@ -48,8 +56,8 @@ export class Announcer {
   /** A finished answer (its rendered content in `body`), once, when it ends. */
   answer(msg: Pick<UiMessage, 'status' | 'error'>, body: Node): void {
     const lead = msg.error ? STRINGS.failed(msg.error.message) : msg.status === 'cancelled' ? STRINGS.stopped : STRINGS.done;
-    const text = spokenText(body);
-    this.say(lead + (text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) + STRINGS.more : text));
+    const { text, more } = spokenText(body, MAX_CHARS);
+    this.say(lead + text + (more ? STRINGS.more : ''));
   }
 
   say(text: string): void {

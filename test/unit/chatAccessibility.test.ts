@@ -150,9 +150,18 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
       { type: 'messageDone', id: 'b', status: 'error', error: { kind: 'network', message: 'The connection was reset.', retryable: true } });
     await page.waitForTimeout(300);
     assert.deepEqual((await announced()).slice(1), ['Answer failed: The connection was reset. Half an ans']);
+    // A long answer: its first 4,000 characters as they read, then where the rest is.
+    const paragraphs = Array.from({ length: 400 }, (_, i) => `Paragraph ${i} says   something *short*.`);
+    await post({ type: 'messageAdded', message: { id: 'l', role: 'assistant', text: '', status: 'streaming' } },
+      { type: 'delta', id: 'l', text: paragraphs.join('\n\n') },
+      { type: 'messageDone', id: 'l', status: 'done', finishReason: 'stop' });
+    await page.waitForTimeout(300);
+    const long = (await announced())[2];
+    const read = paragraphs.map((p) => p.replace(/\s+/g, ' ').replace(/\*/g, '')).join('\n');
+    assert.equal(long, `Answer done: ${read.slice(0, 4000)} \u2026 (the rest is in the conversation)`);
     await post({ type: 'snapshot', messages: [{ id: 'q', role: 'user', text: 'Why stream?', status: 'done' }, { id: 'a', role: 'assistant', text: ANSWER, status: 'done', stats: stats() }], provider, streaming: false });
     await page.waitForTimeout(300);
-    assert.equal((await announced()).length, 2, 'a snapshot is not read out');
+    assert.equal((await announced()).length, 3, 'a snapshot is not read out');
   });
 
   it('the keyboard reaches every action by Tab, each a named <button> (or control) with the theme\u2019s focus ring', async () => {
