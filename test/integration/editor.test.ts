@@ -212,6 +212,33 @@ describe('askLlm.ask into the editor', function () {
     assert.equal(body.add_generation_prompt, false);
   });
 
+  for (const cut of ['Stop', 'a dropped connection'] as const) {
+    it(`Continue after ${cut}: the answer carries on right after the partial, no seam; one undo takes back only the continuation`, async () => {
+      // Slow enough that Stop comes mid-answer on a busy machine too (38 pieces: about 5 s).
+      await useProvider(cut === 'Stop' ? '/cont/8/v1' : '/fx/resetonce:6/cont/300/v1');
+      const editor = await openDoc('top\n\nbottom', 'top\n'.length);
+      const running = ask({ prompt: 'hi', target: 'cursor' });
+      if (cut === 'Stop') {
+        await until(() => editor.document.getText().length > 'top\n\nbottom'.length + 15, 'some text');
+        assert.equal(await vscode.commands.executeCommand('askLlm.stop'), true);
+      }
+      const first = await running;
+      assert.equal(first.finishReason, cut === 'Stop' ? 'cancelled' : 'error', `${first.text.length} chars: ${first.text}`);
+      if (cut !== 'Stop') assert.equal(first.error?.kind, 'network');
+      const partial = first.text;
+      assert.ok(partial.length > 0 && partial.length < CONTINUED_ANSWER.length && CONTINUED_ANSWER.startsWith(partial), `a prefix of the answer: ${partial}`);
+      assert.equal(editor.document.getText(), `top\n${partial}\nbottom`);
+      const whole = await vscode.commands.executeCommand<AskResult>('askLlm.continue');
+      assert.equal(whole.finishReason, 'stop');
+      assert.equal(whole.text, CONTINUED_ANSWER);
+      assert.equal(editor.document.getText(), `top\n${CONTINUED_ANSWER}\nbottom`, 'the words at the seam are written once');
+      const body = JSON.parse((await lastRequest(cut === 'Stop' ? '/cont/8/' : '/fx/resetonce:6/cont/'))!.body) as { messages: Array<{ role: string; content: string }> };
+      assert.deepEqual(body.messages.at(-2), { role: 'assistant', content: partial }, 'the partial answer goes along');
+      await vscode.commands.executeCommand('undo');
+      assert.equal(editor.document.getText(), `top\n${partial}\nbottom`, 'the continuation is one undo step of its own');
+    });
+  }
+
   it('askLlm.stop mid-stream keeps the text so far and closes the connection', async () => {
     await useProvider('/synth/2000/50/v1');
     const editor = await openDoc('', 0);

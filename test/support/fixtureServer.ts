@@ -12,6 +12,7 @@
 //   /fx/<fault>/<any route above>…  the route's answer (ERNIE's chat, not its token request) with a fault:
 //                                   silent (never a byte), quiet (headers, then silence), stall | cut | reset[:<k>]
 //                                   (the first k events, then silence | a clean end | a destroyed socket),
+//                                   resetonce:<k> (reset, on the first request to that URL only),
 //                                   drip:<ms>[:<bytes>|:n<count>] (a few bytes at a time, or n writes), badjson[:<k>] (a truncated JSON
 //                                   event after the first k), huge:<MB>[:<k>] (one event of that size after k),
 //                                   html:<status> (a proxy's HTML page, every request), status:<code>:<n>:<key>[:<secs>]
@@ -404,6 +405,13 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
       }
       return handle(inner, res);
     }
+    if (fault === 'resetonce') {
+      // The first request on this URL is reset after `a` events; the next ones (a Continue) are whole.
+      const key = `${spec.join(':')} ${innerUrl}`;
+      const seen = statusCounts.get(key) ?? 0;
+      statusCounts.set(key, seen + 1);
+      if (seen > 0) return handle(inner, res);
+    }
     const got = await record((r) => handle(inner, r));
     const ndjson = /ndjson/i.test(String(got.headers['content-type'] ?? '')) || got.body[0] === 0x7b;
     const eol = /\r\n\r\n/.test(got.body.toString('latin1')) ? '\r\n' : '\n';
@@ -429,7 +437,7 @@ export async function startFixtureServer(opts: { port?: number; host?: string } 
     res.write(got.body.subarray(0, cut));
     if (fault === 'stall') return;
     if (fault === 'cut') return void res.end();
-    if (fault === 'reset') {
+    if (fault === 'reset' || fault === 'resetonce') {
       // Let the first part reach the client before the socket goes (a destroy discards unsent bytes).
       await new Promise<void>((r) => res.write('', () => r()));
       await sleep(20);
