@@ -150,15 +150,22 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
       { type: 'messageDone', id: 'b', status: 'error', error: { kind: 'network', message: 'The connection was reset.', retryable: true } });
     await page.waitForTimeout(300);
     assert.deepEqual((await announced()).slice(1), ['Answer failed: The connection was reset. Half an ans']);
-    // A long answer: its first 4,000 characters as they read, then where the rest is.
-    const paragraphs = Array.from({ length: 400 }, (_, i) => `Paragraph ${i} says   something *short*.`);
-    await post({ type: 'messageAdded', message: { id: 'l', role: 'assistant', text: '', status: 'streaming' } },
-      { type: 'delta', id: 'l', text: paragraphs.join('\n\n') },
-      { type: 'messageDone', id: 'l', status: 'done', finishReason: 'stop' });
+    // A long answer, a paragraph a frame: its first 4,000 characters as they read, then where the rest is.
+    const paragraphs = Array.from({ length: 100 }, (_, i) => `Paragraph ${i} says   something *short*, and then it goes on for a while so that the answer is long.`);
+    await post({ type: 'messageAdded', message: { id: 'l', role: 'assistant', text: '', status: 'streaming' } });
+    for (const [i, p] of paragraphs.entries()) await post({ type: 'delta', id: 'l', text: `${i ? '\n\n' : ''}${p}` });
+    await post({ type: 'messageDone', id: 'l', status: 'done', finishReason: 'stop' });
     await page.waitForTimeout(300);
     const long = (await announced())[2];
     const read = paragraphs.map((p) => p.replace(/\s+/g, ' ').replace(/\*/g, '')).join('\n');
     assert.equal(long, `Answer done: ${read.slice(0, 4000)} \u2026 (the rest is in the conversation)`);
+    // Its finished blocks (one a frame here) are grouped, 32 to a chunk: the answer's own element
+    // holds 4 chunks and the (now empty) tail, not 100 blocks.
+    const shape = await page.evaluate(() => {
+      const content = document.querySelector('[data-id="l"] .content')!;
+      return { children: [...content.children].map((c) => c.className), blocks: content.querySelectorAll('.md-chunk > .md-block').length, paragraphs: content.querySelectorAll('p').length };
+    });
+    assert.deepEqual(shape, { children: ['md-chunk', 'md-chunk', 'md-chunk', 'md-chunk', 'md-tail'], blocks: 100, paragraphs: 100 });
     await post({ type: 'snapshot', messages: [{ id: 'q', role: 'user', text: 'Why stream?', status: 'done' }, { id: 'a', role: 'assistant', text: ANSWER, status: 'done', stats: stats() }], provider, streaming: false });
     await page.waitForTimeout(300);
     assert.equal((await announced()).length, 3, 'a snapshot is not read out');
