@@ -1,10 +1,11 @@
 // The chat page alone: a 50,000-token answer streamed into the chat's webview bundle in headless
-// Chromium (no workbench, no extension host), 33 tokens a frame, for two builds interleaved.
+// Chromium (no workbench, no extension host), 33 tokens a frame (2,000 tok/s), for two builds interleaved.
 // Prints main-thread time by kind (CDP Performance metrics), frame times and long tasks. Far less
 // noisy than the workbench runs, for a before/after of a rendering change.
 //
 //   node bench/page.mjs A B [reps]   (A, B: checkouts with dist/webview.js built, e.g. a worktree
 //                                     from bench/relay.mjs in .cache/bench-before-<rev>, and .)
+//   TOKENS=4000 PER=8 node bench/page.mjs …   another length, and tokens a frame (8: about 500 tok/s)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -18,9 +19,10 @@ const ORIGIN = 'http://chat.invalid';
 const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div>
 <script>window.posted=[];window.acquireVsCodeApi=()=>({postMessage:(m)=>window.posted.push(m),getState:()=>undefined,setState:()=>undefined});</script>
 <script src="/webview.js"></script></body></html>`;
-const pieces = tokenize(synthText(50000));
+const pieces = tokenize(synthText(Number(process.env.TOKENS ?? 50000)));
+const PER = Number(process.env.PER ?? 33);
 const batches = [];
-for (let i = 0; i < pieces.length; i += 33) batches.push(pieces.slice(i, i + 33).join(''));
+for (let i = 0; i < pieces.length; i += PER) batches.push(pieces.slice(i, i + PER).join(''));
 
 async function run(dir) {
   const browser = await chromium.launch({ executablePath: process.env.ASKLLM_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });

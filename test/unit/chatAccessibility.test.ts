@@ -296,7 +296,7 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
     assert.match(speed ?? '', /^\d+ ms$/, `the elapsed time, not a wait: ${speed}`);
   });
 
-  it('a cursor blinks at the end of a streaming answer only: none once it is done or stopped, and again while it continues', async () => {
+  it('a cursor shows at the end of a streaming answer only: none once it is done or stopped, and again while it continues', async () => {
     await load();
     // The elements of the answer that show the cursor (a ▍ in their ::after).
     const cursors = () => page.evaluate(() => [...document.querySelectorAll('.message.assistant .content *')]
