@@ -70,7 +70,7 @@ export class IncrementalMarkdown {
   /**
    * `delta` joins the answer without a render (StreamingMarkdown put it in the DOM itself): the
    * tail's HTML is then unknown, and the next update renders the tail again whatever it holds.
-   * Only for a delta that cannot end a block (no line break).
+   * Only for a delta that cannot end a block (no line break, or inside a fence that stays open).
    */
   appendUnrendered(delta: string): void {
     this.text += delta;

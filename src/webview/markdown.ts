@@ -145,7 +145,35 @@ export class StreamingMarkdown {
 
   /** The answer grew by `delta`: rendered as update() would, in place when it is plain words. */
   append(delta: string): void {
-    if (!this.appendInPlace(delta)) this.update(this.md.value + delta);
+    if (!this.appendInPlace(delta) && !this.appendInCode(delta)) this.update(this.md.value + delta);
+  }
+
+  /**
+   * Inside a fenced code block that is still open at the end of the answer, the block's text is the
+   * source after the fence line, as it is (markdown-it's rendering of an unclosed fence): a delta
+   * goes onto the code's text node, with no render. Only when nothing can change that:
+   * - the block is the tail's last element, straight in it (not in a list or a quote, whose
+   *   indentation or `>` the render takes off each line), one text node in its `<code>`;
+   * - the source ends with that text, right after a fence line that starts its line (no indentation);
+   * - no line the delta starts or continues begins with a backtick or tilde (it may close the
+   *   fence), and no `\r` or NUL (the renderer normalizes them).
+   */
+  private appendInCode(delta: string): boolean {
+    const pre = this.tail.lastElementChild;
+    const code = pre?.tagName === 'PRE' && pre.childNodes.length === 1 ? pre.firstChild : null;
+    const leaf = code instanceof HTMLElement && code.tagName === 'CODE' && code.childNodes.length === 1 ? code.firstChild : null;
+    if (!(leaf instanceof Text) || /[\r\0]/.test(delta)) return false;
+    const text = this.md.value;
+    const start = text.length - leaf.data.length;
+    if (start <= this.md.tailStart || text.slice(start) !== leaf.data || text[start - 1] !== '\n') return false;
+    const lineStart = text.lastIndexOf('\n', start - 2) + 1;
+    if (lineStart < this.md.tailStart || !/^(`{3,}|~{3,})/.test(text.slice(lineStart, start - 1))) return false;
+    const lines = (leaf.data.slice(leaf.data.lastIndexOf('\n') + 1) + delta).split('\n');
+    if (lines.some((l) => /^\s*[`~]/.test(l))) return false;
+    leaf.appendData(delta);
+    this.md.appendUnrendered(delta);
+    this.inPlace++;
+    return true;
   }
 
   /**

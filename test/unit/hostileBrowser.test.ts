@@ -62,6 +62,45 @@ or v1.2.3 and 3.14, an [unlinked] (parenthesis) and [the guide] (again), a [link
 中文的回答也会流式显示，包括**粗体**和表情😀👍🏽以及 emoji 👨‍👩‍👧 family。Ünïcödé wörds façade naïve.
 `;
 
+/** Code blocks as models write them, and the ways a fence ends or is not what it seems. */
+const CODE = `Some code:
+
+\`\`\`ts
+function add(a: number, b: number): number {
+	return a + b; // tab-indented, <b>not bold</b> &amp; not an entity
+}
+const s = \`template \${add(1, 2)}\`;
+  \`\`\` not a closing fence (text after it)
+\`\`
+\`\`\`\`
+
+- in a list:
+  \`\`\`py
+  def f():
+      return 1
+  \`\`\`
+> \`\`\`
+> quoted code
+> \`\`\`
+
+~~~
+tildes with \`\`\` inside
+~~~~
+
+\`\`\`\`md
+\`\`\`
+a fence inside a longer fence
+\`\`\`
+\`\`\`\`
+
+   \`\`\`js
+   indented fence, its lines lose up to three spaces
+     like this one
+   \`\`\`
+
+\`\`\`
+still open at the end of the answer
+`;
 const GROUPS = [3, 1, 7, 2, 9, 4, 1, 5, 8, 6];
 const PROSE = `The answer streams into the chat one token at a time, and most of those tokens are words that
 continue the paragraph being written, in English or in Chinese: 流式输出的大部分内容是普通的文字，它们接在正在写的段落后面，
@@ -184,6 +223,13 @@ describe('hostile output in a real browser: the chat view\'s rendering, every pa
       return out;
     };
     assert.deepEqual((await streamed(frames(pieces))).mismatches, [], 'several tokens a frame');
+    // Inside an open fenced block, code goes onto the block's text in place too.
+    const code = tokens(CODE);
+    const inCode = await streamed(code);
+    assert.deepEqual(inCode.mismatches, []);
+    assert.ok(inCode.inPlace > code.length / 3, `${inCode.inPlace} of ${code.length} tokens of code went in place`);
+    assert.deepEqual((await streamed(frames(code))).mismatches, [], 'code, several tokens a frame');
+    assert.deepEqual((await streamed(frames(code, [2, 11, 1, 30, 4]))).mismatches, [], 'code, other frames');
     for (const p of corpus.filter((c) => c.text.length <= 4000)) { // token by token, each rendered whole beside it: quadratic
       assert.deepEqual((await streamed(tokens(p.text))).mismatches, [], p.name);
       assert.deepEqual((await streamed(frames(tokens(p.text)))).mismatches, [], `${p.name}, several tokens a frame`);
