@@ -315,6 +315,18 @@ describe('chat view in a real browser: screen readers, the keyboard, reasoning',
     assert.deepEqual(await cursors(), [], 'no cursor once done');
   });
 
+  it('code is highlighted (highlight.js) once its block is finished; the text stays as written', async () => {
+    await load();
+    const lines = Array.from({ length: 80 }, (_, i) => `const value${i} = compute(${i}, "words <b>&amp;", [1, 2]); // line ${i}`);
+    await post({ type: 'messageAdded', message: { id: 'h', role: 'assistant', text: '', status: 'streaming' } },
+      { type: 'delta', id: 'h', text: `Here:\n\n\`\`\`ts\n${lines.join('\n')}\n\`\`\`\n\nAfter the block.` });
+    const code = page.locator('[data-id="h"] .md-block pre code');
+    await page.waitForFunction(() => document.querySelector('[data-id="h"] .md-block pre code.hljs'));
+    assert.ok(await code.evaluate((el) => el.querySelectorAll('span[class^="hljs-"]').length) > 80, 'keywords, strings and comments are marked');
+    assert.equal(await code.evaluate((el) => el.textContent), `${lines.join('\n')}\n`, 'the code reads as written');
+    assert.equal(await code.evaluate((el) => el.querySelector('b')), null, 'markup in the code stays text');
+  });
+
   it('a long conversation opens with its last messages rendered; older answers are text until they come near, then Markdown, and what the user reads does not move', async () => {
     const messages: UiMessage[] = [];
     for (let i = 0; i < 60; i++) {
