@@ -6,6 +6,7 @@
 //   node bench/page.mjs A B [reps]   (A, B: checkouts with dist/webview.js built, e.g. a worktree
 //                                     from bench/relay.mjs in .cache/bench-before-<rev>, and .)
 //   TOKENS=4000 PER=8 node bench/page.mjs …   another length, and tokens a frame (8: about 500 tok/s)
+//   TEXT=code PER=8 node bench/page.mjs …      a code-heavy answer
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -19,7 +20,9 @@ const ORIGIN = 'http://chat.invalid';
 const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div>
 <script>window.posted=[];window.acquireVsCodeApi=()=>({postMessage:(m)=>window.posted.push(m),getState:()=>undefined,setState:()=>undefined});</script>
 <script src="/webview.js"></script></body></html>`;
-const pieces = tokenize(synthText(Number(process.env.TOKENS ?? 50000)));
+// TEXT=code: a code-heavy answer instead, six fenced blocks of 80 lines with a sentence between.
+const codeBlock = '```ts\n' + Array.from({ length: 80 }, (_, i) => `  const value${i} = compute(${i}, 'text with words', [1, 2, 3]); // line ${i}`).join('\n') + '\n```\n\nSome words after the block.\n\n';
+const pieces = tokenize(process.env.TEXT === 'code' ? codeBlock.repeat(6) : synthText(Number(process.env.TOKENS ?? 50000)));
 const PER = Number(process.env.PER ?? 33);
 const batches = [];
 for (let i = 0; i < pieces.length; i += PER) batches.push(pieces.slice(i, i + PER).join(''));
