@@ -49,8 +49,11 @@ const PURIFY = {
  * that over saves serializing it and parsing it again for innerHTML on every frame.
  */
 function sanitized(html: string): DocumentFragment {
-  return DOMPurify.sanitize(html, { ...PURIFY, RETURN_DOM_FRAGMENT: true });
+  return DOMPurify.sanitize(html) as unknown as DocumentFragment;
 }
+// Set once: a config passed to each sanitize() call is parsed again on every call (every frame
+// that renders).
+DOMPurify.setConfig({ ...PURIFY, RETURN_DOM_FRAGMENT: true });
 
 /** A code element's fence info string (markdown-it's `language-…` class), if it had one. */
 export function fenceOf(code: Element): string | undefined {
