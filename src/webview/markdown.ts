@@ -166,18 +166,29 @@ export class StreamingMarkdown {
     const code = pre?.tagName === 'PRE' && pre.childNodes.length === 1 ? pre.firstChild : null;
     const leaf = code instanceof HTMLElement && code.tagName === 'CODE' && code.childNodes.length === 1 ? code.firstChild : null;
     if (!(leaf instanceof Text) || /[\r\0]/.test(delta)) return false;
-    const text = this.md.value;
-    const start = text.length - leaf.data.length;
-    if (start <= this.md.tailStart || text.slice(start) !== leaf.data || text[start - 1] !== '\n') return false;
-    const lineStart = text.lastIndexOf('\n', start - 2) + 1;
-    if (lineStart < this.md.tailStart || !/^(`{3,}|~{3,})/.test(text.slice(lineStart, start - 1))) return false;
-    const lines = (leaf.data.slice(leaf.data.lastIndexOf('\n') + 1) + delta).split('\n');
+    // The block's text against the answer's end is checked once per run of in-place deltas, not on
+    // every frame (it copies and compares the whole block): the run goes on while the text node is
+    // the one this method last grew and nothing else has joined the answer since.
+    let lastLine = this.codeRun?.leaf === leaf && this.codeRun.length === this.md.value.length ? this.codeRun.lastLine : undefined;
+    if (lastLine === undefined) {
+      const text = this.md.value;
+      const start = text.length - leaf.data.length;
+      if (start <= this.md.tailStart || text.slice(start) !== leaf.data || text[start - 1] !== '\n') return false;
+      const lineStart = text.lastIndexOf('\n', start - 2) + 1;
+      if (lineStart < this.md.tailStart || !/^(`{3,}|~{3,})/.test(text.slice(lineStart, start - 1))) return false;
+      lastLine = leaf.data.slice(leaf.data.lastIndexOf('\n') + 1);
+    }
+    const lines = (lastLine + delta).split('\n');
     if (lines.some((l) => /^\s*[`~]/.test(l))) return false;
     leaf.appendData(delta);
     this.md.appendUnrendered(delta);
     this.inPlace++;
+    this.codeRun = { leaf, length: this.md.value.length, lastLine: lines[lines.length - 1] };
     return true;
   }
+
+  /** The code text node appendInCode last grew, the answer's length after it, and the block's last line. */
+  private codeRun: { leaf: Text; length: number; lastLine: string } | undefined;
 
   /**
    * Plain words (PLAIN: nothing Markdown or linkify reads in the middle of a line) that
