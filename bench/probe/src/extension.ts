@@ -161,7 +161,6 @@ export function activate(context: vscode.ExtensionContext): void {
       const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: '' });
       await vscode.window.showTextDocument(doc);
       // The first change with text after the command, read once the command has resolved.
-      let since = 0;
       let first: number | undefined;
       const sub = vscode.workspace.onDidChangeTextDocument((e) => {
         if (first === undefined && e.document === doc && e.contentChanges.some((c) => c.text)) first = now();
@@ -171,7 +170,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const timed = async <T>(command: string, args?: unknown): Promise<[T, number | undefined, number]> => {
         await new Promise((r) => setTimeout(r, 1000));
         first = undefined;
-        since = now();
+        const since = now();
         const result = await vscode.commands.executeCommand<T>(command, args);
         return [result, first === undefined ? undefined : first - since, since];
       };
