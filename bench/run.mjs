@@ -302,6 +302,8 @@ async function runEditor(variant, tokens, rate) {
   const { url } = await useProvider(tokens, rate);
   await writeSettings({ 'askLlmBench.job': { variant, surface: 'editor', url, reportUrl: `${fixtures.url}/_report` } });
   const cpuBefore = await probeReport();
+  // Marks an earlier run pushed are not this run's.
+  for (let i = pendingReports.length - 1; i >= 0; i--) if ('streamMarks' in pendingReports[i]) pendingReports.splice(i, 1);
   const last = String(tokens - 1);
   const tracing = process.env.ASKLLM_BENCH_TRACE;
   if (tracing) await browser.startTracing(page, { path: path.join(tracing, `editor-${variant}-${tokens}-${rate}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8'] });
@@ -316,20 +318,15 @@ async function runEditor(variant, tokens, rate) {
   } else {
     await palette('Ask LLM Bench: run a probe');
   }
-  let rep;
+  // The probe pushes the marks it sees (no palette command while the answer streams).
   const end = Date.now() + T;
   const marks = {};
-  let edits = 0;
-  let cpu = 0;
-  while (Date.now() < end) {
-    await sleep(variant === 'naive' ? 1000 : 300);
-    rep = await probeReport();
-    Object.assign(marks, rep.marks);
-    edits += rep.docEdits;
-    if (last in marks) break;
-  }
+  while (Date.now() < end && !(last in marks)) Object.assign(marks, (await waitReport((r) => r && 'streamMarks' in r, 'document marks')).streamMarks);
   if (tracing) await browser.stopTracing();
-  cpu = (rep.cpuUserMs + rep.cpuSystemMs) - (cpuBefore.cpuUserMs + cpuBefore.cpuSystemMs);
+  const rep = await probeReport();
+  Object.assign(marks, rep.marks);
+  const edits = rep.docEdits;
+  const cpu = (rep.cpuUserMs + rep.cpuSystemMs) - (cpuBefore.cpuUserMs + cpuBefore.cpuSystemMs);
   const written = await serverMarks();
   const lat = latencies(marks, written);
   const run = {

@@ -18,6 +18,9 @@ type Variant = 'floor' | 'naive';
 interface RunArgs { variant: Variant; surface: 'webview' | 'editor'; url: string; prompt?: string }
 
 const marks = new Map<string, number>();
+/** Marks not yet pushed to the runner, and the timer that pushes them. */
+const fresh = new Map<string, number>();
+let pushing: ReturnType<typeof setTimeout> | undefined;
 let docEdits = 0;
 /** Where the runner reads results: the probe writes them to the fixture server (no other channel). */
 async function report(url: string, body: unknown): Promise<void> {
@@ -91,7 +94,24 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeTextDocument((e) => {
       const t = now();
       if (e.document.uri.scheme === 'untitled' || e.document.fileName.endsWith('.md')) docEdits += e.contentChanges.length ? 1 : 0;
-      for (const c of e.contentChanges) for (const m of c.text.matchAll(/«m(\d+(?:x\d+)?)»/g)) if (!marks.has(m[1])) marks.set(m[1], t);
+      for (const c of e.contentChanges) {
+        for (const m of c.text.matchAll(/«m(\d+(?:x\d+)?)»/g)) {
+          if (marks.has(m[1])) continue;
+          marks.set(m[1], t);
+          fresh.set(m[1], t);
+        }
+      }
+      // New marks go to the runner from here, a few times a second: the runner asking for them
+      // through the command palette while the answer streamed made the workbench busy under the
+      // very edits it timed (about a third of its main thread, on both sides).
+      if (fresh.size && !pushing) {
+        pushing = setTimeout(() => {
+          pushing = undefined;
+          const job = vscode.workspace.getConfiguration('askLlmBench').get<{ reportUrl: string }>('job');
+          if (job?.reportUrl) void report(job.reportUrl, { streamMarks: Object.fromEntries(fresh) }).catch(() => undefined);
+          fresh.clear();
+        }, 250);
+      }
     }),
     vscode.commands.registerCommand('askLlmBench.open', async () => {
       await views.floor.whenReady();
