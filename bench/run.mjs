@@ -307,6 +307,12 @@ async function runEditor(variant, tokens, rate) {
   const last = String(tokens - 1);
   const tracing = process.env.ASKLLM_BENCH_TRACE;
   if (tracing) await browser.startTracing(page, { path: path.join(tracing, `editor-${variant}-${tokens}-${rate}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8'] });
+  // ASKLLM_BENCH_PROFILE=DIR: a CPU profile of the extension host (ours and the probe run in it) during the run.
+  const profiling = !!process.env.ASKLLM_BENCH_PROFILE;
+  if (profiling) {
+    await palette('Ask LLM Bench: profile the extension host');
+    await waitReport((r) => r && r.profiled === true, 'host profile started');
+  }
   if (variant === 'ours') {
     // With no editor open, Ask LLM streams into a new untitled document (as the probes do).
     await palette('View: Close All Editors');
@@ -323,6 +329,10 @@ async function runEditor(variant, tokens, rate) {
   const marks = {};
   while (Date.now() < end && !(last in marks)) Object.assign(marks, (await waitReport((r) => r && 'streamMarks' in r, 'document marks')).streamMarks);
   if (tracing) await browser.stopTracing();
+  if (profiling) {
+    await palette('Ask LLM Bench: profile the extension host');
+    await waitReport((r) => r && r.profiled === false, 'host profile written');
+  }
   const rep = await probeReport();
   Object.assign(marks, rep.marks);
   const edits = rep.docEdits;
