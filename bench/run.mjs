@@ -312,6 +312,9 @@ async function runEditor(variant, tokens, rate) {
   if (profiling) {
     await palette('Ask LLM Bench: profile the extension host');
     await waitReport((r) => r && r.profiled === true, 'host profile started');
+    await pageCdp.send('Profiler.enable');
+    await pageCdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await pageCdp.send('Profiler.start');
   }
   if (variant === 'ours') {
     // With no editor open, Ask LLM streams into a new untitled document (as the probes do).
@@ -330,6 +333,9 @@ async function runEditor(variant, tokens, rate) {
   while (Date.now() < end && !(last in marks)) Object.assign(marks, (await waitReport((r) => r && 'streamMarks' in r, 'document marks')).streamMarks);
   if (tracing) await browser.stopTracing();
   if (profiling) {
+    const { profile } = await pageCdp.send('Profiler.stop');
+    fs.mkdirSync(process.env.ASKLLM_BENCH_PROFILE, { recursive: true });
+    fs.writeFileSync(path.join(process.env.ASKLLM_BENCH_PROFILE, `editor-${variant}-${tokens}-${rate}.cpuprofile`), JSON.stringify(profile));
     await palette('Ask LLM Bench: profile the extension host');
     await waitReport((r) => r && r.profiled === false, 'host profile written');
   }
