@@ -7,6 +7,7 @@
 //                                     from bench/relay.mjs in .cache/bench-before-<rev>, and .)
 //   TOKENS=4000 PER=8 node bench/page.mjs …   another length, and tokens a frame (8: about 500 tok/s)
 //   TEXT=code PER=8 node bench/page.mjs …      a code-heavy answer
+//   PROFILE=DIR node bench/page.mjs …           a CPU profile of each run (read it with bench/profile.mjs)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -27,6 +28,7 @@ const PER = Number(process.env.PER ?? 33);
 const batches = [];
 for (let i = 0; i < pieces.length; i += PER) batches.push(pieces.slice(i, i + PER).join(''));
 
+let profiles = 0;
 async function run(dir) {
   const browser = await chromium.launch({ executablePath: process.env.ASKLLM_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   try {
@@ -51,6 +53,11 @@ async function run(dir) {
     });
     const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     const m0 = await metrics();
+    if (process.env.PROFILE) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     const extra = {};
     const frames = await page.evaluate(async (bs) => {
       const out = [];
@@ -68,6 +75,11 @@ async function run(dir) {
       return { frames: out.sort((x, y) => x - y), done, worst };
     }, batches).then((r) => { Object.assign(extra, { done: r.done, worstAt: r.worst }); return r.frames; });
     const m1 = await metrics();
+    if (process.env.PROFILE) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.mkdirSync(process.env.PROFILE, { recursive: true });
+      fs.writeFileSync(path.join(process.env.PROFILE, `${path.basename(dir)}-${++profiles}.cpuprofile`), JSON.stringify(profile));
+    }
     const ms = (k) => Math.round((m1[k] - m0[k]) * 1000);
     const pick = (p) => frames[Math.min(frames.length - 1, Math.floor(frames.length * p))];
     return { layout: ms('LayoutDuration'), style: ms('RecalcStyleDuration'), script: ms('ScriptDuration'), task: ms('TaskDuration'), frameP50: pick(0.5), frameP95: pick(0.95), frameMax: frames.at(-1), ...extra, longTasks: await page.evaluate(() => window.longs) };

@@ -307,6 +307,18 @@ async function runEditor(variant, tokens, rate) {
   const last = String(tokens - 1);
   const tracing = process.env.ASKLLM_BENCH_TRACE;
   if (tracing) await browser.startTracing(page, { path: path.join(tracing, `editor-${variant}-${tokens}-${rate}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8'] });
+  // ASKLLM_BENCH_WS=1: the extension host's RPC calls during the run, by method (from the workbench's WebSocket frames).
+  const rpc = new Map();
+  const onFrame = (dir) => (e) => {
+    const data = e.response.opcode === 2 ? Buffer.from(e.response.payloadData, 'base64').toString('latin1') : e.response.payloadData;
+    for (const m of data.matchAll(/\$[a-zA-Z]{4,}/g)) rpc.set(`${dir} ${m[0]}`, (rpc.get(`${dir} ${m[0]}`) ?? 0) + 1);
+  };
+  const onIn = onFrame('in'), onOut = onFrame('out');
+  if (process.env.ASKLLM_BENCH_WS) {
+    await pageCdp.send('Network.enable');
+    pageCdp.on('Network.webSocketFrameReceived', onIn);
+    pageCdp.on('Network.webSocketFrameSent', onOut);
+  }
   // ASKLLM_BENCH_PROFILE=DIR: a CPU profile of the extension host (ours and the probe run in it) during the run.
   const profiling = !!process.env.ASKLLM_BENCH_PROFILE;
   if (profiling) {
@@ -332,6 +344,11 @@ async function runEditor(variant, tokens, rate) {
   const marks = {};
   while (Date.now() < end && !(last in marks)) Object.assign(marks, (await waitReport((r) => r && 'streamMarks' in r, 'document marks')).streamMarks);
   if (tracing) await browser.stopTracing();
+  if (process.env.ASKLLM_BENCH_WS) {
+    pageCdp.off('Network.webSocketFrameReceived', onIn);
+    pageCdp.off('Network.webSocketFrameSent', onOut);
+    console.log(`[bench] RPC during ${variant}: ${[...rpc].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
   if (profiling) {
     const { profile } = await pageCdp.send('Profiler.stop');
     fs.mkdirSync(process.env.ASKLLM_BENCH_PROFILE, { recursive: true });
