@@ -156,6 +156,24 @@ async function serverMarks() {
   return (await fetch(`${fixtures.url}/_marks`)).json();
 }
 
+/** ASKLLM_BENCH_PROFILE: CPU profiles of the workbench's main thread and of the extension host (ours and the probe run in it). */
+async function startProfiles() {
+  await pageCdp.send('Profiler.enable');
+  await pageCdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await pageCdp.send('Profiler.start');
+  await palette('Ask LLM Bench: profile the extension host');
+  await waitReport((r) => r && r.profiled === true, 'host profile started');
+}
+
+/** Writes the workbench's profile as `name`.cpuprofile and has the probe write the extension host's. */
+async function stopProfiles(name) {
+  const { profile } = await pageCdp.send('Profiler.stop');
+  fs.mkdirSync(process.env.ASKLLM_BENCH_PROFILE, { recursive: true });
+  fs.writeFileSync(path.join(process.env.ASKLLM_BENCH_PROFILE, `${name}.cpuprofile`), JSON.stringify(profile));
+  await palette('Ask LLM Bench: profile the extension host');
+  await waitReport((r) => r && r.profiled === false, 'host profile written');
+}
+
 function latencies(seen, written) {
   const out = [];
   for (const [m, t] of Object.entries(written)) if (seen[m] !== undefined) out.push(seen[m] - t);
@@ -218,17 +236,11 @@ async function runWebview(variant, tokens, rate) {
   }
   const cpuBefore = await probeReport();
   const before = variant === 'ours' ? await frameMetrics(cdp) : null;
-  // ASKLLM_BENCH_PROFILE=DIR: a CPU profile of the workbench's main thread during each run, to read with bench/profile.mjs.
+  // ASKLLM_BENCH_PROFILE=DIR: CPU profiles of the workbench and the extension host during each run, to read with bench/profile.mjs.
   const profiling = !!process.env.ASKLLM_BENCH_PROFILE;
   const tracing = process.env.ASKLLM_BENCH_TRACE;
   if (tracing) await browser.startTracing(page, { path: path.join(tracing, `webview-${variant}-${tokens}-${rate}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8'] });
-  if (profiling) {
-    await pageCdp.send('Profiler.enable');
-    await pageCdp.send('Profiler.setSamplingInterval', { interval: 200 });
-    await pageCdp.send('Profiler.start');
-    await palette('Ask LLM Bench: profile the extension host');
-    await waitReport((r) => r && r.profiled === true, 'host profile started');
-  }
+  if (profiling) await startProfiles();
   // ASKLLM_BENCH_WS=1: the workbench's WebSocket frames during the run (the extension host's traffic).
   const ws = { in: 0, inBytes: 0, out: 0, outBytes: 0 };
   const onIn = (e) => { ws.in++; ws.inBytes += e.response.payloadData.length; };
@@ -255,13 +267,7 @@ async function runWebview(variant, tokens, rate) {
   const doneAt = now();
   const after = await frameMetrics(cdp);
   if (tracing) await browser.stopTracing();
-  if (profiling) {
-    const { profile } = await pageCdp.send('Profiler.stop');
-    fs.mkdirSync(process.env.ASKLLM_BENCH_PROFILE, { recursive: true });
-    fs.writeFileSync(path.join(process.env.ASKLLM_BENCH_PROFILE, `webview-${variant}-${tokens}-${rate}.cpuprofile`), JSON.stringify(profile));
-    await palette('Ask LLM Bench: profile the extension host');
-    await waitReport((r) => r && r.profiled === false, 'host profile written');
-  }
+  if (profiling) await stopProfiles(`webview-${variant}-${tokens}-${rate}`);
   if (process.env.ASKLLM_BENCH_WS) {
     pageCdp.off('Network.webSocketFrameReceived', onIn);
     pageCdp.off('Network.webSocketFrameSent', onOut);
@@ -319,15 +325,9 @@ async function runEditor(variant, tokens, rate) {
     pageCdp.on('Network.webSocketFrameReceived', onIn);
     pageCdp.on('Network.webSocketFrameSent', onOut);
   }
-  // ASKLLM_BENCH_PROFILE=DIR: a CPU profile of the extension host (ours and the probe run in it) during the run.
+  // ASKLLM_BENCH_PROFILE=DIR: the same for document runs.
   const profiling = !!process.env.ASKLLM_BENCH_PROFILE;
-  if (profiling) {
-    await palette('Ask LLM Bench: profile the extension host');
-    await waitReport((r) => r && r.profiled === true, 'host profile started');
-    await pageCdp.send('Profiler.enable');
-    await pageCdp.send('Profiler.setSamplingInterval', { interval: 200 });
-    await pageCdp.send('Profiler.start');
-  }
+  if (profiling) await startProfiles();
   if (variant === 'ours') {
     // With no editor open, Ask LLM streams into a new untitled document (as the probes do).
     await palette('View: Close All Editors');
@@ -349,13 +349,7 @@ async function runEditor(variant, tokens, rate) {
     pageCdp.off('Network.webSocketFrameSent', onOut);
     console.log(`[bench] RPC during ${variant}: ${[...rpc].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   }
-  if (profiling) {
-    const { profile } = await pageCdp.send('Profiler.stop');
-    fs.mkdirSync(process.env.ASKLLM_BENCH_PROFILE, { recursive: true });
-    fs.writeFileSync(path.join(process.env.ASKLLM_BENCH_PROFILE, `editor-${variant}-${tokens}-${rate}.cpuprofile`), JSON.stringify(profile));
-    await palette('Ask LLM Bench: profile the extension host');
-    await waitReport((r) => r && r.profiled === false, 'host profile written');
-  }
+  if (profiling) await stopProfiles(`editor-${variant}-${tokens}-${rate}`);
   const rep = await probeReport();
   Object.assign(marks, rep.marks);
   const edits = rep.docEdits;
