@@ -35,6 +35,37 @@ async function palette(page, title) {
   await input.press('Enter');
 }
 
+/**
+ * After a scenario failed: closes whatever it left open and stops an answer it left streaming, so the
+ * next scenario starts as the others do (a stream left running keeps the stop icon in the status bar,
+ * where the next ones look for the model).
+ */
+export async function recover(page) {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await input.waitFor({ timeout: 5000 });
+  await input.fill('>Ask LLM: Stop');
+  // Listed only while something streams.
+  const stop = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Ask LLM: Stop' }).first();
+  if (await stop.waitFor({ timeout: 2000 }).then(() => true, () => false)) await input.press('Enter');
+  else await page.keyboard.press('Escape');
+}
+
+/**
+ * Ask LLM: New Chat, and waits until the view shows the new, empty chat. The command returns before
+ * the view has it: a question sent sooner lands in the old chat's view, which is then cleared.
+ */
+async function newChat(page) {
+  await palette(page, 'Ask LLM: New Chat');
+  const messages = webviewFrame(page).locator('#messages > article');
+  const deadline = Date.now() + T;
+  while ((await messages.count()) > 0) {
+    if (Date.now() > deadline) throw new Error('New Chat: the view still shows the previous chat');
+    await page.waitForTimeout(100);
+  }
+}
+
 /** Types into the open quick input; for a pick list, waits until `pick` is the focused row. */
 async function quickInput(page, text, pick) {
   const input = page.locator('.quick-input-widget input');
@@ -271,7 +302,7 @@ export const scenarios = [
   ['chat: Continue under a cut answer carries on in the same message, with no seam', async (ctx) => {
     const { page } = ctx;
     // The provider is still "Cut replay" (the scenario before chose it).
-    await palette(page, 'Ask LLM: New Chat');
+    await newChat(page);
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'Cut replay' }).waitFor({ timeout: T });
     const answer = await send(chat, 'Explain streaming');
@@ -291,7 +322,7 @@ export const scenarios = [
     await selectProvider(page, 'E2E replay');
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'E2E replay' }).waitFor({ timeout: T });
-    await palette(page, 'Ask LLM: New Chat');
+    await newChat(page);
     await chat.locator('#prompt').fill('First question');
     await chat.locator('#prompt').press('Enter');
     await lastMessage(chat, 'done').waitFor({ timeout: T });
@@ -404,7 +435,7 @@ export const scenarios = [
     try {
       await selectProvider(page, 'Hostile replay', 'hostile');
       // New Chat opens the chat too (and focuses its prompt, which would close a palette opened right after).
-      await palette(page, 'Ask LLM: New Chat');
+      await newChat(page);
       const chat = webviewFrame(page);
       await chat.locator('#provider', { hasText: 'Hostile replay' }).waitFor({ timeout: T });
       await chat.locator('#prompt').waitFor({ timeout: T });
@@ -494,7 +525,7 @@ export const scenarios = [
     await page.setViewportSize({ width: 1400, height: 1700 }); // the whole conversation in one side bar
     try {
       await selectProvider(page, 'Reasoning replay');
-      await palette(page, 'Ask LLM: New Chat');
+      await newChat(page);
       const chat = webviewFrame(page);
       await chat.locator('#provider', { hasText: 'Reasoning replay' }).waitFor({ timeout: T });
       if (await chat.locator('#history').isVisible()) await chat.locator('#history-toggle').click();
@@ -619,7 +650,7 @@ export const scenarios = [
   ['chat: a provider that accepts the request and says nothing shows "Waiting for the provider… N s", with Stop at hand; Stop ends it', async (ctx) => {
     const { page } = ctx;
     await selectProvider(page, 'Quiet replay');
-    await palette(page, 'Ask LLM: New Chat');
+    await newChat(page);
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'Quiet replay' }).waitFor({ timeout: T });
     if (await chat.locator('#history').isVisible()) await chat.locator('#history-toggle').click();
@@ -640,7 +671,7 @@ export const scenarios = [
   ['reload mid-answer: the partial answer comes back marked interrupted, with Continue, which carries it on in the same message', async (ctx) => {
     const { page } = ctx;
     await selectProvider(page, 'Slow replay');
-    await palette(page, 'Ask LLM: New Chat');
+    await newChat(page);
     const chat = webviewFrame(page);
     await chat.locator('#provider', { hasText: 'Slow replay' }).waitFor({ timeout: T });
     if (await chat.locator('#history').isVisible()) await chat.locator('#history-toggle').click();

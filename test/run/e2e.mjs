@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { launchBrowser, root, startCodeServer, startFixtureServer, workbenchUrl } from './codeServer.mjs';
-import { scenarios } from '../e2e/scenarios.mjs';
+import { recover, scenarios } from '../e2e/scenarios.mjs';
 
 // ASKLLM_E2E_GREP=<regex> runs only the scenarios whose names match (and keeps the other screenshots).
 const only = process.env.ASKLLM_E2E_GREP ? new RegExp(process.env.ASKLLM_E2E_GREP) : undefined;
@@ -61,6 +61,7 @@ try {
       failed++;
       console.log(`  ✘ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n    ')}`);
       await ctx.shot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+      await recover(page).catch(() => undefined);
     }
   }
 } finally {
